@@ -1,0 +1,54 @@
+# The two commands: `make demo` and `make test`. Everything else is what they need.
+SHELL := /bin/bash
+TOOLS := .tools
+UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
+export UV_LINK_MODE := copy
+
+.PHONY: demo test sync browser node lint bench-ingest clean
+
+$(TOOLS)/bin/uv:
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet
+	touch $@
+
+sync: .venv/.synced
+
+## Serve the demo news site, the API and the dashboard at http://127.0.0.1:8000
+demo: sync
+	$(UV) run corrigo demo
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing and cannot be installed here: browser tests will fail" >&2; \
+	  fi; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+node: node_modules/.installed
+
+## Run the whole test suite (SQLite and PostgreSQL, real Chromium, real SMTP)
+test: sync browser node
+	$(UV) run ruff check src tests bench
+	$(UV) run pytest
+
+bench-ingest: sync
+	$(UV) run python bench/ingest/run.py
+
+lint: sync
+	$(UV) run ruff check src tests bench
+	$(UV) run ruff format --check src tests bench
+
+clean:
+	rm -rf .venv $(TOOLS) node_modules data

@@ -1,0 +1,27 @@
+"""The `corrigo` command."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from corrigo import __version__
+from corrigo.cli.server import check, db, demo, serve
+from corrigo.cli.sites import site
+from corrigo.cli.users import token, user
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="corrigo")
+def main() -> None:
+    """Corrigo: readers report misprints, editors fix them.
+
+    Settings come from CORRIGO_* environment variables (see the README).
+    """
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+for command in (serve, demo, db, check, site, user, token):
+    main.add_command(command)

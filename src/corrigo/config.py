@@ -1,0 +1,164 @@
+"""Settings from `CORRIGO_*` environment variables, optionally a TOML file.
+
+Every value is typed and checked when the process starts, so a bad setting
+stops the server with one clear sentence instead of failing on first use.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from limits import RateLimitItem, parse_many
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class ConfigError(Exception):
+    """A setting has a value Corrigo cannot use; the message says which and why."""
+
+
+def _split_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """All of Corrigo's settings. Build one with :func:`load_settings`."""
+
+    model_config = SettingsConfigDict(env_prefix="CORRIGO_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"), description="Folder for the SQLite store and the secret key."
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; SQLite in data_dir when unset."
+    )
+    secret_key: str | None = Field(default=None, min_length=32)
+    base_url: str = "http://127.0.0.1:8000"
+    trusted_proxies: Annotated[list[IPNetwork], NoDecode] = Field(default_factory=list)
+    rate_limit_reader: str = "5/minute;30/hour;100/day"
+    rate_limit_site: str = "120/minute;2000/hour;10000/day"
+    rate_limit_storage: str = Field(
+        default="memory://", description="limits storage URI, e.g. redis://127.0.0.1:6379"
+    )
+    workers_in_process: bool = True
+    report_retention_days: int = Field(default=365, ge=1)
+
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "corrigo@localhost"
+    smtp_timeout: float = Field(default=10.0, gt=0)
+    telegram_api_base: str = "https://api.telegram.org"
+    notify_threshold: int = Field(
+        default=5, ge=2, description="Notify again when a group reaches this many readers."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        toml_path = os.environ.get("CORRIGO_CONFIG")
+        if toml_path:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+        return tuple(sources)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _parse_proxies(cls, value: Any) -> Any:
+        return [ipaddress.ip_network(item, strict=False) for item in _split_list(value)]
+
+    @field_validator("rate_limit_reader", "rate_limit_site")
+    @classmethod
+    def _check_limits(cls, value: str) -> str:
+        value = value.strip()
+        if value.lower() == "off":
+            return "off"
+        try:
+            parse_many(value)
+        except ValueError as exc:
+            raise ValueError(
+                f"expected limits such as '5/minute;30/hour' or 'off' ({exc})"
+            ) from None
+        return value
+
+    @field_validator("base_url", "telegram_api_base")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @cached_property
+    def reader_limits(self) -> list[RateLimitItem]:
+        """Parsed per-reader limits; empty when switched off."""
+        return [] if self.rate_limit_reader == "off" else parse_many(self.rate_limit_reader)
+
+    @cached_property
+    def site_limits(self) -> list[RateLimitItem]:
+        """Parsed per-site limits; empty when switched off."""
+        return [] if self.rate_limit_site == "off" else parse_many(self.rate_limit_site)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL in force: the configured one or SQLite in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'corrigo.db').resolve()}"
+
+    @property
+    def is_https(self) -> bool:
+        """Whether the public address is served over TLS (for Secure cookies)."""
+        return self.base_url.startswith("https://")
+
+
+def _persisted_secret(data_dir: Path) -> str:
+    """Read the secret key kept in the data folder, creating it on first start."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read and validate the settings; raise :class:`ConfigError` with a readable message."""
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = "CORRIGO_" + "_".join(str(part) for part in error["loc"][:1]).upper()
+            problems.append(f"{name}: {error['msg']}")
+        raise ConfigError("bad configuration: " + "; ".join(problems)) from None
+    if settings.secret_key is None:
+        settings.secret_key = _persisted_secret(settings.data_dir)
+    if settings.resolved_database_url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings

@@ -1,0 +1,48 @@
+"""The demo news site and the demo site/editor that `corrigo demo` sets up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from corrigo.domain.url import origin_of
+from corrigo.passwords import generate_password, hash_password
+from corrigo.store.admin import create_editor, create_site
+from corrigo.store.models import Editor, Site
+
+DEMO_SITE_KEY = "demo"
+DEMO_EDITOR = "editor@demo.corrigo.example"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """The demo site's key and the editor's sign-in."""
+
+    site_key: str
+    email: str
+    password: str
+
+
+def ensure_demo(session: Session, base_url: str) -> DemoAccount:
+    """Create the demo site and its admin editor, or reuse them; set a fresh password.
+
+    The password is generated anew on every start because only its hash is kept.
+    """
+    origins = {origin_of(base_url), "http://127.0.0.1:8000", "http://localhost:8000"}
+    site = session.execute(select(Site).where(Site.public_key == DEMO_SITE_KEY)).scalar()
+    if site is None:
+        site = create_site(
+            session, "Corrigo Demo News", sorted(origins), "en", public_key=DEMO_SITE_KEY
+        )
+    elif not origins <= set(site.allowed_origins):
+        site.allowed_origins = sorted(origins | set(site.allowed_origins))
+    password = generate_password()
+    editor = session.execute(select(Editor).where(Editor.email == DEMO_EDITOR)).scalar()
+    if editor is None:
+        create_editor(session, DEMO_EDITOR, password, role="admin")
+    else:
+        editor.password_hash = hash_password(password)
+        editor.is_active = True
+    return DemoAccount(site_key=site.public_key, email=DEMO_EDITOR, password=password)

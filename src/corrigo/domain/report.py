@@ -1,0 +1,228 @@
+"""The report a reader sends: its wire shape and the rules that make it acceptable."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import msgspec
+
+from corrigo.domain.fingerprint import fingerprint, page_hash
+from corrigo.domain.quote import Quote
+from corrigo.domain.text import clean, clean_multiline, clean_stripped
+from corrigo.domain.url import normalize_url, origin_of
+
+MAX_BODY_BYTES = 16 * 1024
+LIMITS = {
+    "exact": 300,
+    "prefix": 64,
+    "suffix": 64,
+    "comment": 1000,
+    "suggestion": 300,
+    "title": 300,
+    "author": 200,
+    "url": 2048,
+    "client_id": 64,
+    "widget_version": 32,
+    "lang": 35,
+}
+MAX_POSITION = 10_000_000
+# BCP 47 (RFC 5646) language tag, well-formed check; grandfathered tags are not needed here.
+BCP47 = re.compile(
+    r"^(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})"
+    r"(?:-[a-z]{4})?"
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"
+    r"(?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*"
+    r"(?:-x(?:-[a-z0-9]{1,8})+)?$"
+    r"|^x(?:-[a-z0-9]{1,8})+$",
+    re.IGNORECASE,
+)
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class QuoteIn(msgspec.Struct, forbid_unknown_fields=False):
+    """TextQuoteSelector: the selected words and up to 32 characters on each side."""
+
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+class PositionIn(msgspec.Struct):
+    """TextPositionSelector: character offsets of the selection in the article's text."""
+
+    start: int
+    end: int
+
+
+class ReportIn(msgspec.Struct):
+    """The JSON body of ``POST /api/v1/reports``."""
+
+    site: str
+    url: str
+    quote: QuoteIn
+    title: str = ""
+    lang: str = ""
+    author: str = ""
+    position: PositionIn | None = None
+    comment: str = ""
+    suggestion: str = ""
+    client_id: str | None = None
+    widget_version: str = ""
+    # Honeypot: the widget never fills it; form-filling bots do.
+    website: str = ""
+
+
+class Accepted(msgspec.Struct):
+    """The answer to an accepted report."""
+
+    report_id: int
+    group_id: int
+    duplicate: bool
+
+
+class ErrorBody(msgspec.Struct):
+    """Every refusal: a machine-readable code, a sentence, and the field at fault."""
+
+    error: str
+    message: str
+    field: str | None = None
+
+
+class InputError(Exception):
+    """A report that breaks a rule; carries the HTTP status and the JSON body."""
+
+    def __init__(self, code: str, message: str, field: str | None = None, status: int = 422):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.status = status
+
+    def body(self) -> ErrorBody:
+        """The JSON body that tells the client what was wrong."""
+        return ErrorBody(error=self.code, message=self.message, field=self.field)
+
+
+@dataclass(frozen=True, slots=True)
+class CleanReport:
+    """A report that passed every rule, cleaned and ready to store."""
+
+    site_key: str
+    url: str
+    normalized_url: str
+    origin: str
+    title: str
+    lang: str
+    author: str
+    quote: Quote
+    comment: str
+    suggestion: str
+    client_id: str | None
+    widget_version: str
+    is_bot: bool
+
+    @property
+    def fingerprint(self) -> str:
+        """The group-deciding hash of this report."""
+        q = self.quote
+        return fingerprint(self.site_key, self.normalized_url, q.prefix, q.exact, q.suffix)
+
+    @property
+    def page_hash(self) -> str:
+        """The hash of the page this report is about."""
+        return page_hash(self.site_key, self.normalized_url)
+
+
+_DECODER = msgspec.json.Decoder(ReportIn)
+
+
+def _bounded(name: str, value: str) -> str:
+    limit = LIMITS[name]
+    if len(value) > limit:
+        raise InputError("too_long", f"{name} may be at most {limit} characters.", name)
+    return value
+
+
+def decode(body: bytes) -> ReportIn:
+    """Parse the JSON body, turning every parsing or type problem into an InputError."""
+    if len(body) > MAX_BODY_BYTES:
+        raise InputError(
+            "too_large", f"The body may be at most {MAX_BODY_BYTES} bytes.", status=413
+        )
+    try:
+        return _DECODER.decode(body)
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        path = re.search(r"at `\$\.?([^`]*)`", text)
+        missing = re.search(r"missing required field `([^`]+)`", text)
+        parts = [m.group(1) for m in (path, missing) if m and m.group(1)]
+        field = ".".join(parts) or None
+        raise InputError("invalid", f"The report is not valid: {text}.", field) from None
+    except msgspec.DecodeError:
+        raise InputError("malformed_json", "The body is not valid JSON.", status=400) from None
+
+
+def validate(raw: ReportIn) -> CleanReport:
+    """Clean every field and check it; raise InputError naming the first broken rule."""
+    exact = clean_stripped(raw.quote.exact)
+    if not exact:
+        raise InputError("empty_quote", "The selected text is empty.", "quote.exact")
+    if len(exact) > LIMITS["exact"]:
+        raise InputError(
+            "too_long",
+            f"The selected text may be at most {LIMITS['exact']} characters.",
+            "quote.exact",
+        )
+    prefix = clean(raw.quote.prefix)
+    suffix = clean(raw.quote.suffix)
+    if len(prefix) > LIMITS["prefix"]:
+        raise InputError(
+            "too_long", f"prefix may be at most {LIMITS['prefix']} characters.", "quote.prefix"
+        )
+    if len(suffix) > LIMITS["suffix"]:
+        raise InputError(
+            "too_long", f"suffix may be at most {LIMITS['suffix']} characters.", "quote.suffix"
+        )
+    start = None
+    if raw.position is not None:
+        pos = raw.position
+        if not (0 <= pos.start < pos.end <= MAX_POSITION):
+            raise InputError("bad_position", "position needs 0 <= start < end.", "position")
+        start = pos.start
+    url = clean_stripped(raw.url)
+    _bounded("url", url)
+    try:
+        normalized = normalize_url(url)
+    except ValueError as exc:
+        raise InputError("bad_url", f"url is {exc}.", "url") from None
+    lang = clean_stripped(raw.lang)
+    _bounded("lang", lang)
+    if lang and not BCP47.match(lang):
+        raise InputError(
+            "bad_lang", "lang must be a BCP 47 language tag such as 'en' or 'uk-UA'.", "lang"
+        )
+    client_id = raw.client_id
+    if client_id is not None and not _CLIENT_ID.match(client_id):
+        raise InputError(
+            "bad_client_id", "client_id must be 8-64 letters, digits, '-' or '_'.", "client_id"
+        )
+    site_key = raw.site.strip()
+    if not site_key or len(site_key) > 64:
+        raise InputError("unknown_site", "This site is not known.", "site", status=404)
+    return CleanReport(
+        site_key=site_key,
+        url=url,
+        normalized_url=normalized,
+        origin=origin_of(url),
+        title=_bounded("title", clean_stripped(raw.title)),
+        lang=lang.lower(),
+        author=_bounded("author", clean_stripped(raw.author)),
+        quote=Quote(exact=exact, prefix=prefix, suffix=suffix, start=start),
+        comment=_bounded("comment", clean_multiline(raw.comment)),
+        suggestion=_bounded("suggestion", clean_stripped(raw.suggestion)),
+        client_id=client_id,
+        widget_version=_bounded("widget_version", clean_stripped(raw.widget_version)),
+        is_bot=bool(raw.website),
+    )

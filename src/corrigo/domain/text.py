@@ -1,0 +1,38 @@
+"""Cleaning text that readers send: Unicode NFC, no control characters, folded whitespace."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Control and format characters a reader has no reason to send (C0, C1, bidi
+# overrides, zero-width joiners used to smuggle text); tab/newline become spaces.
+_INVISIBLE = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def clean(value: str) -> str:
+    """NFC-normalise, drop invisible control characters, fold whitespace runs to one space.
+
+    Leading and trailing whitespace is kept (folded), because a quote's prefix
+    may legitimately end with a space; callers strip where the field allows.
+    """
+    value = unicodedata.normalize("NFC", value)
+    value = _INVISIBLE.sub("", value)
+    return _WHITESPACE.sub(" ", value)
+
+
+def clean_stripped(value: str) -> str:
+    """:func:`clean`, then strip surrounding whitespace."""
+    return clean(value).strip()
+
+
+def clean_multiline(value: str) -> str:
+    """Like :func:`clean_stripped` but keeps line breaks (for comments)."""
+    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    value = _INVISIBLE.sub("", value)
+    lines = [_WHITESPACE.sub(" ", line).strip() for line in value.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -1,0 +1,1 @@
+"""The ASGI application: ingest, JSON API, dashboard, widget files, demo site."""

@@ -1,0 +1,80 @@
+"""The application factory: wires settings, store and feature routes together."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.routing import Route
+
+from corrigo.config import Settings
+from corrigo.http import api, demo, ingest, openapi
+from corrigo.http.ratelimit import Limiter
+from corrigo.http.state import AppState, state_of
+from corrigo.store.db import make_engine, make_sessionmaker
+from corrigo.store.sites import SiteCache
+from corrigo.store.writer import ReportWriter
+
+
+async def health(request: Request) -> JSONResponse:
+    """Liveness and database reachability, for load balancers and `corrigo check`."""
+    state = state_of(request)
+
+    def ping() -> None:
+        with state.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    try:
+        await run_in_threadpool(ping)
+    except Exception:
+        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+async def metrics(request: Request) -> PlainTextResponse:
+    """Process counters in Prometheus text format."""
+    return PlainTextResponse(state_of(request).metrics.render())
+
+
+def build_state(settings: Settings) -> AppState:
+    """Create the engine, writer, limiter and caches for one server process."""
+    engine = make_engine(settings.resolved_database_url)
+    return AppState(
+        settings=settings,
+        engine=engine,
+        sessions=make_sessionmaker(engine),
+        writer=ReportWriter(engine, lambda: settings.notify_threshold),
+        limiter=Limiter(settings.rate_limit_storage),
+        site_cache=SiteCache(engine),
+    )
+
+
+def create_app(settings: Settings) -> Starlette:
+    """The ASGI application for these settings (the schema must already be migrated)."""
+    state = build_state(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        state.writer.start()
+        try:
+            yield
+        finally:
+            state.writer.stop()
+            state.engine.dispose()
+
+    routes = [
+        Route("/healthz", health),
+        Route("/metrics", metrics),
+        *ingest.routes,
+        *api.routes,
+        *openapi.routes,
+        *demo.routes,
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.corrigo = state
+    return app

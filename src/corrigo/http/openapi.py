@@ -1,0 +1,159 @@
+"""The OpenAPI 3.1 document at ``/api/openapi.json``, built from the wire types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from corrigo import __version__
+from corrigo.domain.report import LIMITS, MAX_BODY_BYTES, Accepted, ErrorBody, ReportIn
+
+_REF = "#/components/schemas/{name}"
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": _REF.format(name="ErrorBody")}}},
+    }
+
+
+def _with_limits(schemas: dict[str, Any]) -> dict[str, Any]:
+    """Document the length limits, which apply after cleaning (so msgspec cannot enforce them)."""
+    where = {
+        "QuoteIn": ("exact", "prefix", "suffix"),
+        "ReportIn": (
+            "url",
+            "title",
+            "author",
+            "comment",
+            "suggestion",
+            "lang",
+            "client_id",
+            "widget_version",
+        ),
+    }
+    for schema_name, fields in where.items():
+        props = schemas[schema_name]["properties"]
+        for name in fields:
+            target = props[name]
+            target = next(
+                (s for s in target.get("anyOf", [target]) if s.get("type") == "string"), target
+            )
+            target["maxLength"] = LIMITS[name]
+    schemas["QuoteIn"]["properties"]["exact"]["minLength"] = 1
+    return schemas
+
+
+def _group_list_params() -> list[dict[str, Any]]:
+    return [
+        {"name": "site", "in": "query", "schema": {"type": "string"}},
+        {
+            "name": "status",
+            "in": "query",
+            "schema": {"enum": ["open", "fixed", "rejected", "spam"]},
+        },
+        {
+            "name": "limit",
+            "in": "query",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+        },
+        {"name": "before", "in": "query", "schema": {"type": "integer"}},
+    ]
+
+
+def build_document() -> dict[str, Any]:
+    """The OpenAPI document (cached by the route after the first call)."""
+    (_, _, _), components = msgspec.json.schema_components(
+        [ReportIn, Accepted, ErrorBody], ref_template=_REF
+    )
+    schemas = _with_limits(components)
+    bearer = [{"token": []}]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Corrigo API",
+            "version": __version__,
+            "description": "Misprint reports from readers; groups for editors.",
+        },
+        "paths": {
+            "/api/v1/reports": {
+                "post": {
+                    "summary": "Send a misprint report",
+                    "description": f"Body at most {MAX_BODY_BYTES} bytes. Answered only after "
+                    "the report is committed. Lengths count characters after "
+                    "NFC normalisation, control-character removal and "
+                    "whitespace folding.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": _REF.format(name="ReportIn")}}
+                        },
+                    },
+                    "responses": {
+                        "202": {
+                            "description": "Stored",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": _REF.format(name="Accepted")}
+                                }
+                            },
+                        },
+                        "400": _error("Malformed JSON"),
+                        "403": _error("Origin or page address not allowed for the site"),
+                        "404": _error("Unknown site"),
+                        "413": _error("Body too large"),
+                        "422": _error("A field breaks a rule"),
+                        "429": _error("Rate limited; see Retry-After"),
+                        "503": _error("Not stored; retry later"),
+                    },
+                },
+            },
+            "/api/v1/groups": {
+                "get": {
+                    "summary": "List error groups",
+                    "security": bearer,
+                    "parameters": _group_list_params(),
+                    "responses": {
+                        "200": {"description": "A page of groups"},
+                        "401": _error("No or bad token"),
+                    },
+                },
+            },
+            "/api/v1/groups/{group_id}": {
+                "get": {
+                    "summary": "One group with its reports",
+                    "security": bearer,
+                    "parameters": [
+                        {
+                            "name": "group_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {"description": "The group"},
+                        "401": _error("No or bad token"),
+                        "404": _error("No such group, or not yours"),
+                    },
+                },
+            },
+        },
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+async def openapi_json(_request: Request) -> JSONResponse:
+    """Serve the OpenAPI document."""
+    return JSONResponse(build_document())
+
+
+routes = [Route("/api/openapi.json", openapi_json, methods=["GET"])]

@@ -1,0 +1,56 @@
+"""What every request handler can reach: settings, database, writer, limiter, metrics."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from corrigo.config import Settings
+from corrigo.http.ratelimit import Limiter
+from corrigo.store.sites import SiteCache
+from corrigo.store.writer import ReportWriter
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+
+class Metrics:
+    """Process-local counters, exposed in Prometheus text format at ``/metrics``."""
+
+    def __init__(self) -> None:
+        self.counters: Counter[str] = Counter()
+
+    def count(self, name: str, amount: int = 1) -> None:
+        """Add to a counter."""
+        self.counters[name] += amount
+
+    def render(self) -> str:
+        """The counters as Prometheus exposition text."""
+        lines = ["# TYPE corrigo_events_total counter"]
+        for name, value in sorted(self.counters.items()):
+            lines.append(f'corrigo_events_total{{event="{name}"}} {value}')
+        return "\n".join(lines) + "\n"
+
+
+@dataclass
+class AppState:
+    """Long-lived objects shared by the handlers of one server process."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    writer: ReportWriter
+    limiter: Limiter
+    site_cache: SiteCache
+    metrics: Metrics = field(default_factory=Metrics)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def state_of(request: Request) -> AppState:
+    """The :class:`AppState` of the application serving `request`."""
+    state: AppState = request.app.state.corrigo
+    return state

@@ -1,0 +1,245 @@
+"""SQLAlchemy models of every table Corrigo keeps.
+
+The schema is created and changed only by the Alembic migrations in
+``migrations/``; these classes must match them (a test compares the two).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; BigInteger elsewhere.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timestamps stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+GROUP_STATUSES = ("open", "fixed", "rejected", "spam")
+ROLES = ("admin", "editor")
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a constraint naming convention (stable migrations)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Site(Base):
+    """One publication: its public key, the origins it embeds from, its language."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    public_key: Mapped[str] = mapped_column(String(64), unique=True)
+    allowed_origins: Mapped[list[str]] = mapped_column(JSON, default=list)
+    default_lang: Mapped[str] = mapped_column(String(35), default="en")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Editor(Base):
+    """A person who signs in to the dashboard."""
+
+    __tablename__ = "editors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10), default="editor")
+    lang: Mapped[str] = mapped_column(String(35), default="en")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class EditorSite(Base):
+    """Which sites an editor with the `editor` role may see."""
+
+    __tablename__ = "editor_sites"
+
+    editor_id: Mapped[int] = mapped_column(
+        ForeignKey("editors.id", ondelete="CASCADE"), primary_key=True
+    )
+    site_id: Mapped[int] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("editors.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ErrorGroup(Base):
+    """All reports of one misprint on one page."""
+
+    __tablename__ = "groups"
+    __table_args__ = (
+        UniqueConstraint("site_id", "fingerprint"),
+        Index("ix_groups_page", "site_id", "url_hash"),
+        Index("ix_groups_inbox", "site_id", "status", "report_count", "last_seen"),
+        Index("ix_groups_recent", "status", "last_seen"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(Text)
+    url_hash: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    lang: Mapped[str] = mapped_column(String(35), default="")
+    author: Mapped[str] = mapped_column(String(200), default="")
+    exact: Mapped[str] = mapped_column(String(300))
+    prefix: Mapped[str] = mapped_column(String(64), default="")
+    suffix: Mapped[str] = mapped_column(String(64), default="")
+    pos_start: Mapped[int | None] = mapped_column(Integer)
+    pos_end: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    report_count: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen: Mapped[datetime] = mapped_column(UtcDateTime())
+    status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    status_changed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("editors.id", ondelete="SET NULL")
+    )
+    status_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Report(Base):
+    """What one reader sent once."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        UniqueConstraint("site_id", "client_id"),
+        Index("ix_reports_group", "group_id", "created_at"),
+        Index("ix_reports_site_created", "site_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    lang: Mapped[str] = mapped_column(String(35), default="")
+    author: Mapped[str] = mapped_column(String(200), default="")
+    exact: Mapped[str] = mapped_column(String(300))
+    prefix: Mapped[str] = mapped_column(String(64), default="")
+    suffix: Mapped[str] = mapped_column(String(64), default="")
+    pos_start: Mapped[int | None] = mapped_column(Integer)
+    pos_end: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    suggestion: Mapped[str] = mapped_column(String(300), default="")
+    widget_version: Mapped[str] = mapped_column(String(32), default="")
+    reader_hash: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class GroupEvent(Base):
+    """An editor's decision on a group: who, what, when, why."""
+
+    __tablename__ = "group_events"
+    __table_args__ = (Index("ix_group_events_group", "group_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("editors.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str] = mapped_column(String(10))
+    to_status: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Channel(Base):
+    """Where a site's notifications go, and which of them."""
+
+    __tablename__ = "channels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # email | webhook | slack | telegram
+    target: Mapped[str] = mapped_column(Text)  # address, URL or chat id
+    secret: Mapped[str] = mapped_column(Text, default="")  # webhook secret or bot token
+    digest_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM" local; None = immediate
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    url_prefix: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(200), default="")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class OutboxEvent(Base):
+    """A notification-worthy event, written in the report's own transaction."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "processed_at", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    event_type: Mapped[str] = mapped_column(String(30))  # group.opened | group.threshold
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ReaderSalt(Base):
+    """The random key of one day for hashing reader addresses; deleted after two days."""
+
+    __tablename__ = "reader_salts"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD (UTC)
+    salt: Mapped[str] = mapped_column(String(64))
