@@ -27,9 +27,10 @@ LIMITS = {
     "lang": 35,
 }
 MAX_POSITION = 10_000_000
-# BCP 47 (RFC 5646) language tag, well-formed check; grandfathered tags are not needed here.
+# BCP 47 (RFC 5646) well-formed language tag. Primary subtags of 4-8 letters are
+# syntactically allowed but none is in use, so only 2-3 letters are accepted.
 BCP47 = re.compile(
-    r"^(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})"
+    r"^[a-z]{2,3}(?:-[a-z]{3}){0,3}"
     r"(?:-[a-z]{4})?"
     r"(?:-(?:[a-z]{2}|[0-9]{3}))?"
     r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"

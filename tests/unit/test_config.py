@@ -1,0 +1,77 @@
+from pathlib import Path
+
+import pytest
+
+from corrigo.config import ConfigError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("CORRIGO_"):
+            monkeypatch.delenv(name)
+
+
+def test_defaults_and_generated_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORRIGO_DATA_DIR", str(tmp_path / "d"))
+    settings = load_settings()
+    assert (
+        settings.resolved_database_url == f"sqlite:///{(tmp_path / 'd' / 'corrigo.db').resolve()}"
+    )
+    assert settings.secret_key and len(settings.secret_key) >= 32
+    assert (tmp_path / "d" / "secret_key").stat().st_mode & 0o777 == 0o600
+    # The secret survives a restart.
+    assert load_settings().secret_key == settings.secret_key
+    assert [str(item) for item in settings.reader_limits] == [
+        "5 per 1 minute",
+        "30 per 1 hour",
+        "100 per 1 day",
+    ]
+
+
+def test_values_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CORRIGO_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CORRIGO_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.1")
+    monkeypatch.setenv("CORRIGO_RATE_LIMIT_READER", "off")
+    monkeypatch.setenv("CORRIGO_BASE_URL", "https://corrigo.example/")
+    monkeypatch.setenv("CORRIGO_DATABASE_URL", "postgresql+psycopg://u@db/corrigo")
+    settings = load_settings()
+    assert [str(n) for n in settings.trusted_proxies] == ["10.0.0.0/8", "192.168.1.1/32"]
+    assert settings.reader_limits == []
+    assert settings.base_url == "https://corrigo.example"
+    assert settings.is_https
+    assert settings.resolved_database_url == "postgresql+psycopg://u@db/corrigo"
+
+
+def test_toml_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "corrigo.toml"
+    config.write_text(f'data_dir = "{tmp_path}"\nrate_limit_site = "10/minute"\n')
+    monkeypatch.setenv("CORRIGO_CONFIG", str(config))
+    monkeypatch.setenv("CORRIGO_RATE_LIMIT_READER", "1/second")
+    settings = load_settings()
+    assert settings.rate_limit_site == "10/minute"
+    assert settings.rate_limit_reader == "1/second"  # the environment wins over the file
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("CORRIGO_RATE_LIMIT_READER", "lots", "CORRIGO_RATE_LIMIT_READER"),
+        ("CORRIGO_TRUSTED_PROXIES", "not-an-ip", "CORRIGO_TRUSTED_PROXIES"),
+        ("CORRIGO_BASE_URL", "corrigo.example", "http"),
+        ("CORRIGO_SMTP_PORT", "70000", "CORRIGO_SMTP_PORT"),
+        ("CORRIGO_SMTP_SECURITY", "ssl", "CORRIGO_SMTP_SECURITY"),
+        ("CORRIGO_SECRET_KEY", "short", "CORRIGO_SECRET_KEY"),
+    ],
+)
+def test_bad_values_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str, words: str
+) -> None:
+    monkeypatch.setenv("CORRIGO_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as error:
+        load_settings()
+    assert words in str(error.value)
+    assert str(error.value).startswith("bad configuration: ")

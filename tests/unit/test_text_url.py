@@ -1,0 +1,66 @@
+import pytest
+
+from corrigo.domain.origins import normalize_origin, origin_allowed
+from corrigo.domain.text import clean, clean_multiline, clean_stripped
+from corrigo.domain.url import normalize_url, origin_of
+
+
+def test_clean_nfc_controls_and_whitespace() -> None:
+    decomposed = "cafe\u0301"
+    assert clean(decomposed) == "caf\u00e9"
+    assert clean("a\u0000b\u200bc\u202ed") == "abcd"
+    assert clean("  two \t\n words ") == " two words "
+    assert clean_stripped("  two \t\n words ") == "two words"
+
+
+def test_clean_multiline_keeps_paragraphs_only() -> None:
+    assert clean_multiline("a\r\n\r\n\r\n\r\nb  c\x07") == "a\n\nb c"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "HTTPS://News.Example:443/a/b?utm_source=x&id=3&fbclid=y#frag",
+            "https://news.example/a/b?id=3",
+        ),
+        ("http://news.example:8080", "http://news.example:8080/"),
+        ("https://news.example/a?gclid=1&UTM_MEDIUM=2", "https://news.example/a"),
+        ("https://news.example/a?b=2&a=1", "https://news.example/a?b=2&a=1"),
+        ("https://[::1]:8443/x", "https://[::1]:8443/x"),
+    ],
+)
+def test_normalize_url(raw: str, expected: str) -> None:
+    assert normalize_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "javascript:alert(1)",
+        "ftp://news.example/",
+        "/relative",
+        "https://",
+        "data:text/html,x",
+        "https://user:pw@news.example/",
+    ],
+)
+def test_normalize_url_refuses_non_http(bad: str) -> None:
+    with pytest.raises(ValueError):
+        normalize_url(bad)
+
+
+def test_origins() -> None:
+    assert origin_of("https://News.example:443/x") == "https://news.example"
+    assert normalize_origin("https://News.Example/") == "https://news.example"
+    assert normalize_origin("https://*.Example.com") == "https://*.example.com"
+    allowed = ["https://news.example", "https://*.example.com"]
+    assert origin_allowed("https://news.example", allowed)
+    assert origin_allowed("https://a.b.example.com", allowed)
+    assert not origin_allowed("https://example.com", allowed)
+    assert not origin_allowed("http://news.example", allowed)
+    assert not origin_allowed("https://news.example.evil", allowed)
+    assert not origin_allowed("https://evilexample.com", allowed)
+    for bad in ["news.example", "https://news.example/path", "ftp://x"]:
+        with pytest.raises(ValueError):
+            normalize_origin(bad)
