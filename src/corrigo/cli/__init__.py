@@ -7,7 +7,7 @@ import logging
 import click
 
 from corrigo import __version__
-from corrigo.cli.server import check, db, demo, serve
+from corrigo.cli.server import check, db, demo, purge, serve
 from corrigo.cli.sites import site
 from corrigo.cli.users import token, user
 
@@ -23,5 +23,5 @@ def main() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-for command in (serve, demo, db, check, site, user, token):
+for command in (serve, demo, db, check, purge, site, user, token):
     main.add_command(command)

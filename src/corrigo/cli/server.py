@@ -6,12 +6,15 @@ import click
 import uvicorn
 
 from corrigo.cli.common import migrate, settings_or_exit, store_session
-from corrigo.demo import ensure_demo
+from corrigo.config import Settings
+from corrigo.demo import DemoAccount, ensure_demo
+from corrigo.demo.articles import ARTICLES
 from corrigo.http.app import create_app
+from corrigo.store.db import make_engine
+from corrigo.store.retention import purge as purge_store
 
 
-def _run(host: str, port: int) -> None:
-    settings = settings_or_exit()
+def _run(settings: Settings, host: str, port: int) -> None:
     migrate(settings)
     uvicorn.run(
         create_app(settings),
@@ -28,7 +31,7 @@ def _run(host: str, port: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def serve(host: str, port: int) -> None:
     """Serve the API, widget and dashboard (migrates the store first)."""
-    _run(host, port)
+    _run(settings_or_exit(), host, port)
 
 
 @click.command()
@@ -37,17 +40,53 @@ def serve(host: str, port: int) -> None:
 def demo(host: str, port: int) -> None:
     """Set up the demo site and editor, print the sign-in, and serve."""
     settings = settings_or_exit()
+    if "base_url" not in settings.model_fields_set:
+        # Without CORRIGO_BASE_URL the demo's canonical links and allowed origin
+        # follow the address it is actually served on, whatever --port says.
+        settings.base_url = _local_url(host, port)
     with store_session(settings) as session:
         account = ensure_demo(session, settings.base_url)
-    base = f"http://{host}:{port}"
-    click.echo("")
-    click.echo(f"  Corrigo demo       {base}/demo/")
-    click.echo(f"  Dashboard          {base}/dashboard/")
-    click.echo(f"  Editor sign-in     {account.email}")
-    click.echo(f"  Password           {account.password}")
-    click.echo(f"  Data folder        {settings.data_dir.resolve()}")
-    click.echo("")
-    _run(host, port)
+    click.echo(_demo_banner(settings, account))
+    _run(settings, host, port)
+
+
+def _local_url(host: str, port: int) -> str:
+    """The address a browser on this machine uses to reach `host`:`port`."""
+    shown = "127.0.0.1" if host in {"", "0.0.0.0", "::"} else host  # noqa: S104
+    if ":" in shown:
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+def _demo_banner(settings: Settings, account: DemoAccount) -> str:
+    """What `corrigo demo` prints before serving: where to look and how to sign in."""
+    base = settings.base_url
+    url = settings.resolved_database_url
+    store = settings.data_dir.resolve() if url.startswith("sqlite") else url.split("@")[-1]
+    rows = [("News site", f"{base}/demo/")]
+    rows += [
+        (
+            f"  {article.section}",
+            f"{base}/demo/{article.slug}  ({len(article.misprints)} misprints)",
+        )
+        for article in ARTICLES
+    ]
+    rows += [
+        ("Dashboard", f"{base}/dashboard/"),
+        ("Sign in as", account.email),
+        ("Password", f"{account.password}  (new on every start)"),
+        ("Data", str(store)),
+    ]
+    width = max(len(label) for label, _ in rows) + 3
+    lines = ["", "  " + click.style("Corrigo demo", bold=True), ""]
+    lines += [f"  {label.ljust(width)}{value}" for label, value in rows]
+    lines += [
+        "",
+        "  Select a misprint in an article and press Ctrl+Enter (Cmd+Enter on a Mac).",
+        "  Stop the server with Ctrl+C.",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 @click.group()
@@ -69,3 +108,26 @@ def check() -> None:
     settings = settings_or_exit()
     migrate(settings)
     click.echo(f"configuration ok; database {settings.resolved_database_url.split('@')[-1]} ok")
+
+
+@click.command()
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep this many days of reports (default: CORRIGO_REPORT_RETENTION_DAYS).",
+)
+def purge(days: int | None) -> None:
+    """Delete reports past the retention period and blank old reader hashes."""
+    settings = settings_or_exit()
+    migrate(settings)
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with engine.begin() as conn:
+            result = purge_store(conn, days or settings.report_retention_days)
+    finally:
+        engine.dispose()
+    click.echo(
+        f"deleted {result.reports} reports and {result.groups} closed groups; "
+        f"cleared {result.hashes_cleared} reader hashes"
+    )
