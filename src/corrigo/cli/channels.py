@@ -1,0 +1,114 @@
+"""`corrigo channel add|list|remove`: where a site's notifications go."""
+
+from __future__ import annotations
+
+import click
+
+from corrigo.cli.common import store_session
+from corrigo.store.models import Channel
+from corrigo.workers.channel_admin import (
+    create_channel,
+    describe_target,
+    list_channels,
+    remove_channel,
+)
+
+
+@click.group()
+def channel() -> None:
+    """Manage notification channels (e-mail, webhook, Slack, Telegram)."""
+
+
+def _mode(row: Channel) -> str:
+    return f"digest {row.digest_time} {row.timezone}" if row.digest_time else "immediate"
+
+
+def _routing(row: Channel) -> str:
+    rules = []
+    if row.url_prefix:
+        rules.append(f"url-prefix={row.url_prefix}")
+    if row.author:
+        rules.append(f"author={row.author}")
+    return " ".join(rules) or "default"
+
+
+@channel.command("add")
+@click.argument("site_key")
+@click.option("--email", metavar="ADDRESS", help="Send e-mail to this address.")
+@click.option("--webhook", metavar="URL", help="POST signed JSON to this URL.")
+@click.option("--slack", metavar="URL", help="Post to this Slack incoming-webhook URL.")
+@click.option(
+    "--telegram", metavar="CHAT_ID", help="Message this Telegram chat; needs --bot-token."
+)
+@click.option("--secret", help="Webhook signing secret (one is generated when omitted).")
+@click.option("--bot-token", metavar="TOKEN", help="Telegram bot token, from @BotFather.")
+@click.option("--digest", metavar="HH:MM", help="Send one digest a day at this local time.")
+@click.option("--timezone", default="UTC", show_default=True, help="Time zone of --digest.")
+@click.option("--url-prefix", default="", help="Only pages under this URL or /path.")
+@click.option("--author", default="", help="Only articles by this author.")
+def channel_add(
+    site_key: str,
+    email: str | None,
+    webhook: str | None,
+    slack: str | None,
+    telegram: str | None,
+    secret: str | None,
+    bot_token: str | None,
+    digest: str | None,
+    timezone: str,
+    url_prefix: str,
+    author: str,
+) -> None:
+    """Add a channel to the site with key SITE_KEY.
+
+    Give exactly one of --email, --webhook, --slack, --telegram. A channel with
+    --url-prefix and/or --author gets only the pages that match; channels
+    without either get whatever no such channel takes.
+    """
+    kinds = {"email": email, "webhook": webhook, "slack": slack, "telegram": telegram}
+    chosen = [(kind, value) for kind, value in kinds.items() if value is not None]
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of --email, --webhook, --slack, --telegram")
+    kind, target = chosen[0]
+    if secret is not None and kind != "webhook":
+        raise click.UsageError("--secret goes with --webhook")
+    if bot_token is not None and kind != "telegram":
+        raise click.UsageError("--bot-token goes with --telegram")
+    with store_session() as session:
+        row = create_channel(
+            session,
+            site_key,
+            kind,
+            target,
+            secret=bot_token if kind == "telegram" else secret,
+            digest_time=digest,
+            timezone=timezone,
+            url_prefix=url_prefix,
+            author=author,
+        )
+        line = f"channel {row.id} added: {kind} {describe_target(kind, row.target)}, {_mode(row)}"
+        click.echo(f"{line}, {_routing(row)}")
+        if kind == "webhook" and secret is None:
+            click.echo(f"signing secret (shown once): {row.secret}")
+
+
+@channel.command("list")
+@click.argument("site_key", required=False)
+def channel_list(site_key: str | None) -> None:
+    """List channels (of one site when SITE_KEY is given); secrets are not shown."""
+    with store_session() as session:
+        for row, key in list_channels(session, site_key):
+            state = "" if row.enabled else "\tdisabled"
+            click.echo(
+                f"{row.id}\t{key}\t{row.kind}\t{describe_target(row.kind, row.target)}\t"
+                f"{_mode(row)}\t{_routing(row)}{state}"
+            )
+
+
+@channel.command("remove")
+@click.argument("channel_id", type=int)
+def channel_remove(channel_id: int) -> None:
+    """Remove a channel and its deliveries."""
+    with store_session() as session:
+        remove_channel(session, channel_id)
+    click.echo(f"channel {channel_id} removed")

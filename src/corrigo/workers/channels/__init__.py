@@ -1,0 +1,1 @@
+"""Senders, one per channel kind: each renders a notice or digest and transmits it."""

@@ -1,0 +1,31 @@
+"""Slack channel: an incoming-webhook message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import msgspec
+
+from corrigo.workers.channels.base import Target
+from corrigo.workers.channels.http import post
+from corrigo.workers.notice import Digest, Notice
+from corrigo.workers.render import slack
+
+
+class SlackSender:
+    """POSTs mrkdwn messages to a Slack incoming-webhook URL."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+
+    async def _post(self, target: Target, payload: dict[str, Any]) -> None:
+        await post(self._client, target.address, msgspec.json.encode(payload))
+
+    async def send_notice(self, target: Target, notice: Notice) -> None:
+        """Post one event."""
+        await self._post(target, slack.notice_payload(notice))
+
+    async def send_digest(self, target: Target, digest: Digest) -> None:
+        """Post one digest."""
+        await self._post(target, slack.digest_payload(digest))

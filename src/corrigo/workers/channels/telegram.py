@@ -1,0 +1,54 @@
+"""Telegram channel: Bot API ``sendMessage`` in HTML parse mode."""
+
+from __future__ import annotations
+
+import httpx
+import msgspec
+
+from corrigo.workers.channels.base import DeliveryError, Target
+from corrigo.workers.channels.http import post
+from corrigo.workers.notice import Digest, Notice
+from corrigo.workers.render import telegram
+
+
+class TelegramSender:
+    """Calls ``{api_base}/bot{token}/sendMessage`` for the channel's chat id."""
+
+    def __init__(self, client: httpx.AsyncClient, api_base: str) -> None:
+        self._client = client
+        self._api_base = api_base.rstrip("/")
+
+    async def _send(self, target: Target, text: str) -> None:
+        body = msgspec.json.encode(
+            {
+                "chat_id": target.address,
+                "text": text,
+                "parse_mode": "HTML",
+                # A preview would make Telegram fetch a reader-supplied address.
+                "link_preview_options": {"is_disabled": True},
+            }
+        )
+        url = f"{self._api_base}/bot{target.secret}/sendMessage"
+        try:
+            response = await post(self._client, url, body)
+        except DeliveryError as exc:
+            # The bot token is part of the URL; keep it out of stored errors.
+            raise DeliveryError(
+                str(exc).replace(target.secret, "***"),
+                permanent=exc.permanent,
+                retry_after=exc.retry_after,
+            ) from None
+        try:
+            answer = msgspec.json.decode(response.content)
+        except msgspec.DecodeError:
+            raise DeliveryError("Telegram answered with something that is not JSON") from None
+        if not isinstance(answer, dict) or answer.get("ok") is not True:
+            raise DeliveryError(f"Telegram refused the message: {answer!r}"[:300])
+
+    async def send_notice(self, target: Target, notice: Notice) -> None:
+        """Send one event."""
+        await self._send(target, telegram.notice_text(notice))
+
+    async def send_digest(self, target: Target, digest: Digest) -> None:
+        """Send one digest."""
+        await self._send(target, telegram.digest_text(digest))

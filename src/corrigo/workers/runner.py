@@ -1,0 +1,104 @@
+"""Starting the workers: inside the server's event loop, or as `corrigo worker`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import AsyncIterator
+
+from sqlalchemy import Engine
+
+from corrigo.config import Settings
+from corrigo.store.db import make_engine
+from corrigo.workers.channels.http import make_client
+from corrigo.workers.notifier import Notifier, make_senders
+
+log = logging.getLogger(__name__)
+
+
+async def run_workers(
+    settings: Settings,
+    engine: Engine | None = None,
+    stop: asyncio.Event | None = None,
+    *,
+    once: bool = False,
+) -> None:
+    """Run the notifier until `stop` is set (forever without one).
+
+    With `once`, send what is due now, wait for the outcomes and return. With
+    no `engine` it opens its own on the configured database and closes it at
+    the end; the schema must already be migrated.
+    """
+    own_engine = engine is None
+    engine = engine or make_engine(settings.resolved_database_url)
+    try:
+        async with make_client(settings.notify_timeout) as client:
+            notifier = Notifier(settings, engine, make_senders(settings, client))
+            if once:
+                await notifier.drain()
+            else:
+                await notifier.run(stop or asyncio.Event())
+    finally:
+        if own_engine:
+            engine.dispose()
+
+
+class WorkerThread:
+    """The workers on their own thread and event loop, inside the server's process.
+
+    Not a task of the server's loop: a burst of notifications (rendering,
+    building e-mails, TLS) would then delay every request that loop serves.
+    On a thread of its own the notifier only shares the interpreter.
+    """
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        self._settings = settings
+        self._engine = engine
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._main, name="corrigo-workers", daemon=True)
+
+    def _main(self) -> None:
+        async def body() -> None:
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            self._ready.set()
+            await run_workers(self._settings, self._engine, self._stop)
+
+        try:
+            asyncio.run(body())
+        except Exception:
+            # A worker crash is logged and never takes the server down with it.
+            log.exception("the workers stopped")
+        finally:
+            self._ready.set()
+
+    def start(self) -> None:
+        """Start the thread and wait until its loop runs."""
+        self._thread.start()
+        self._ready.wait()
+
+    def stop(self) -> None:
+        """Ask the workers to stop and wait for them (sends in flight get a grace period)."""
+        loop, stop = self._loop, self._stop
+        if loop is not None and stop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop ended on its own meanwhile
+                loop.call_soon_threadsafe(stop.set)
+        self._thread.join()
+
+
+@contextlib.asynccontextmanager
+async def background_workers(settings: Settings, engine: Engine) -> AsyncIterator[None]:
+    """Run the workers on a thread of this process for the duration of the block.
+
+    The server's lifespan uses this when `workers_in_process` is on.
+    """
+    workers = WorkerThread(settings, engine)
+    await asyncio.to_thread(workers.start)
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(workers.stop)
