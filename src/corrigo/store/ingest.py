@@ -1,22 +1,95 @@
-"""Storing accepted reports: idempotency, grouping, counters and outbox rows in one transaction."""
+"""Storing accepted reports: idempotency, grouping, counters and outbox rows in one transaction.
+
+This is the hot path of the ingest and it works on a batch of reports (see
+`corrigo.store.writer`) in three steps: read what the batch needs to know about
+earlier reports and groups with a few queries; decide, report by report and in
+memory, which group each one opens or joins; then write the rows with as few
+statements as the database allows (on PostgreSQL, ids come from the sequences
+up front so that every write is one pipelined `executemany`). The SQL goes to
+the database driver directly, written once per dialect: building SQLAlchemy
+statements for every report cost several times more than running them. Values
+still pass through the columns' own SQLAlchemy type conversions, so rows are
+stored exactly as the ORM stores them.
+"""
 
 from __future__ import annotations
 
+import re
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, text, update
+from sqlalchemy import Column, Connection
+from sqlalchemy.engine import Dialect
 
 from corrigo.domain.quote import Quote, overlaps
 from corrigo.domain.report import CleanReport
-from corrigo.store.models import ErrorGroup, OutboxEvent, Report
+from corrigo.store.models import OutboxEvent, Report
 
-GROUPS = ErrorGroup.__table__
-REPORTS = Report.__table__
-OUTBOX = OutboxEvent.__table__
 # How many of a page's groups are compared when looking for an overlapping selection.
 PAGE_CANDIDATES = 300
+# Groups opened by the batch sort after every stored group of the same count (they
+# get the highest ids), in the order the batch opens them.
+_NEW_RANK = 1 << 62
+
+# Reads for a whole batch; {values} becomes an IN list. Groups come back as
+# id, status, report_count, exact, prefix, suffix, pos_start, url_hash, fingerprint.
+_KNOWN_CLIENTS = (
+    "SELECT client_id FROM reports WHERE site_id = :site_id AND client_id IN ({values})"
+)
+_BY_FINGERPRINTS = (
+    "SELECT id, status, report_count, exact, prefix, suffix, pos_start, url_hash, fingerprint "
+    'FROM "groups" WHERE site_id = :site_id AND fingerprint IN ({values})'
+)
+# Each page's first PAGE_CANDIDATES groups that are not fixed, most reported first.
+_PAGE_GROUPS = (
+    "SELECT id, status, report_count, exact, prefix, suffix, pos_start, url_hash, fingerprint "
+    "FROM (SELECT id, status, report_count, exact, prefix, suffix, pos_start, url_hash, "
+    "fingerprint, ROW_NUMBER() OVER (PARTITION BY url_hash ORDER BY report_count DESC, id) "
+    "AS place FROM \"groups\" WHERE site_id = :site_id AND status != 'fixed' "
+    "AND url_hash IN ({values})) AS ranked WHERE place <= :candidates"
+)
+# The first answer to a client_id stored by an earlier batch.
+_CLIENT_REPORT = (
+    "SELECT id, group_id FROM reports WHERE site_id = :site_id AND client_id = :client_id"
+)
+_EARLIER = "SELECT id FROM reports WHERE group_id = :group_id AND id < :id LIMIT 1"
+_PAGE_LOCK = "SELECT pg_advisory_xact_lock(hashtext(:page_hash))"
+_NEXT_IDS = "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
+# Writes. {id} is "id, " and {id_value} ":id, " where the ids are known up front.
+_NEW_GROUP = (
+    'INSERT INTO "groups" ({id}site_id, fingerprint, url, url_hash, title, lang, author, exact, '
+    "prefix, suffix, pos_start, pos_end, status, report_count, first_seen, last_seen, "
+    "status_note) VALUES ({id_value}:site_id, :fingerprint, :normalized_url, :url_hash, :title, "
+    ":lang, :author, :exact, :prefix, :suffix, :pos_start, :pos_end, 'open', 1, :received_at, "
+    ":received_at, '')"
+)
+_NEW_REPORT = (
+    "INSERT INTO reports ({id}site_id, group_id, client_id, url, title, lang, author, exact, "
+    "prefix, suffix, pos_start, pos_end, comment, suggestion, widget_version, reader_hash, "
+    "created_at) VALUES ({id_value}:site_id, :group_id, :client_id, :url, :title, :lang, "
+    ":author, :exact, :prefix, :suffix, :pos_start, :pos_end, :comment, :suggestion, "
+    ":widget_version, :reader_hash, :received_at)"
+)
+# One UPDATE per group the batch's reports joined, summing them up. {last_seen}: on
+# PostgreSQL writers run concurrently, so the newest time wins; SQLite has one writer.
+_SEEN_AGAIN = (
+    'UPDATE "groups" SET report_count = report_count + :joined, last_seen = {last_seen}, '
+    "title = CASE WHEN :title = '' THEN title ELSE :title END, "
+    "status = CASE WHEN :reopen THEN 'open' ELSE status END, "
+    "status_changed_at = CASE WHEN :reopen THEN :reopened_at ELSE status_changed_at END, "
+    "status_changed_by = CASE WHEN :reopen THEN NULL ELSE status_changed_by END "
+    "WHERE id = :group_id"
+)
+_NEW_EVENT = (
+    "INSERT INTO outbox (event_id, event_type, site_id, group_id, report_id, payload, created_at) "
+    "VALUES (:event_id, :event_type, :site_id, :group_id, :report_id, :payload, :received_at)"
+)
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,75 +111,323 @@ class StoredReport:
     duplicate: bool
 
 
-def _existing_by_client_id(conn: Connection, job: ReportJob) -> StoredReport | None:
-    row = conn.execute(
-        select(REPORTS.c.id, REPORTS.c.group_id).where(
-            REPORTS.c.site_id == job.site_id, REPORTS.c.client_id == job.report.client_id
+@dataclass(slots=True, eq=False)
+class _Group:
+    """A group as the batch sees it: stored state plus what the batch's reports add."""
+
+    id: int | None  # None until a group the batch opens is written
+    rank: int  # breaks ties between equal counts, like the id does in the database
+    status: str
+    count: int
+    quote: Quote
+    page: str
+    joined: int = 0  # the batch's reports that joined it (not the one that opened it)
+    last_seen: Any = None  # the time to store as last_seen after them
+    title: str = ""  # the last non-empty title among them
+    reopened_at: Any = None
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What the batch decided for one report, and its ids once written."""
+
+    job: ReportJob
+    received_at: Any  # converted for the database
+    group: _Group | None = None
+    opened: bool = False
+    event: str | None = None
+    count: int = 0  # the group's readers after this report
+    report_id: int | None = None
+    earlier: StoredReport | None = None  # a retry of a report from an earlier batch
+    first: _Plan | None = None  # a retry of a report earlier in this batch
+
+    def answer(self) -> StoredReport:
+        """What the ingest answers for this report."""
+        if self.first is not None:
+            return self.first.answer()
+        if self.earlier is not None:
+            return self.earlier
+        assert self.group is not None and self.group.id is not None
+        assert self.report_id is not None
+        return StoredReport(self.report_id, self.group.id, duplicate=not self.opened)
+
+
+def _paramstyle(postgresql: bool, sql: str) -> str:
+    # sqlite3 takes :name as written; psycopg wants %(name)s.
+    return _NAMED.sub(r"%(\1)s", sql) if postgresql else sql
+
+
+def _converter(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any]:
+    """The column type's own bind conversion for this dialect (identity when it has none)."""
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return process if process is not None else lambda value: value
+
+
+@cache
+def _in_list(postgresql: bool, template: str, size: int) -> str:
+    """`template` with ``{values}`` replaced by `size` placeholders :v0, :v1…"""
+    placeholders = ", ".join(f":v{i}" for i in range(size))
+    return _paramstyle(postgresql, template.replace("{values}", placeholders))
+
+
+class _Dialect:
+    """The statements in one dialect's parameter style, and its value conversions."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        pg = self.postgresql = dialect.name == "postgresql"
+        self.when = _converter(Report.__table__.c.created_at, dialect)
+        self.payload = _converter(OutboxEvent.__table__.c.payload, dialect)
+        self.client_report = _paramstyle(pg, _CLIENT_REPORT)
+        self.earlier = _paramstyle(pg, _EARLIER)
+        self.page_lock = _paramstyle(pg, _PAGE_LOCK)
+        self.next_ids = _paramstyle(pg, _NEXT_IDS)
+        # PostgreSQL: ids drawn beforehand; SQLite: the insert reports its id.
+        ids = {"id": "id, ", "id_value": ":id, "} if pg else {"id": "", "id_value": ""}
+        returning = "" if pg else " RETURNING id"
+        self.new_group = _paramstyle(pg, _NEW_GROUP.format(**ids) + returning)
+        self.new_report = _paramstyle(pg, _NEW_REPORT.format(**ids) + returning)
+        last_seen = "GREATEST(last_seen, :last_seen)" if pg else ":last_seen"
+        self.seen_again = _paramstyle(pg, _SEEN_AGAIN.format(last_seen=last_seen))
+        self.new_event = _paramstyle(pg, _NEW_EVENT)
+
+    def in_list(self, template: str, size: int) -> str:
+        """A statement with an IN list of `size` values named :v0, :v1…"""
+        return _in_list(self.postgresql, template, size)
+
+
+_DIALECTS: dict[str, _Dialect] = {}
+
+
+def _dialect(dialect: Dialect) -> _Dialect:
+    found = _DIALECTS.get(dialect.name)
+    if found is None:
+        found = _DIALECTS[dialect.name] = _Dialect(dialect)
+    return found
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+@dataclass
+class _Batch:
+    """One batch's view of the store: read once for all its reports, then kept current."""
+
+    cursor: Any
+    sql: _Dialect
+    groups: dict[int, _Group] = field(default_factory=dict)
+    by_fingerprint: dict[tuple[int, str], _Group] = field(default_factory=dict)
+    # (site, page) → its groups that may take overlapping selections; present once read.
+    pages: dict[tuple[int, str], list[_Group]] = field(default_factory=dict)
+    # (site, client_id) of reports stored before this batch.
+    stored_clients: set[tuple[int, str]] = field(default_factory=set)
+    planned_clients: dict[tuple[int, str], _Plan] = field(default_factory=dict)
+    opened: list[_Group] = field(default_factory=list)
+    joined: list[_Group] = field(default_factory=list)
+
+    def read(self, jobs: Sequence[ReportJob]) -> None:
+        """Read, per site, the stored client_ids, groups and pages the jobs refer to."""
+        for site_id in sorted({job.site_id for job in jobs}):
+            reports = [job.report for job in jobs if job.site_id == site_id]
+            client_ids = [report.client_id for report in reports if report.client_id]
+            for (client_id,) in self._rows(_KNOWN_CLIENTS, site_id, client_ids):
+                self.stored_clients.add((site_id, client_id))
+            for row in self._rows(_BY_FINGERPRINTS, site_id, [r.fingerprint for r in reports]):
+                self.by_fingerprint[(site_id, row[8])] = self._group(row)
+            unmatched = [
+                report.page_hash
+                for report in reports
+                if (site_id, report.fingerprint) not in self.by_fingerprint
+            ]
+            for page in unmatched:
+                self.pages.setdefault((site_id, page), [])
+            for row in self._rows(_PAGE_GROUPS, site_id, unmatched):
+                self.pages[(site_id, row[7])].append(self._group(row))
+
+    def _rows(self, template: str, site_id: int, values: Iterable[str]) -> list[Sequence[Any]]:
+        rows: list[Sequence[Any]] = []
+        for chunk in _chunks(sorted(set(values))):
+            params = {f"v{i}": value for i, value in enumerate(chunk)}
+            params.update(site_id=site_id, candidates=PAGE_CANDIDATES)
+            self.cursor.execute(self.sql.in_list(template, len(chunk)), params)
+            rows += self.cursor.fetchall()
+        return rows
+
+    def _group(self, row: Sequence[Any]) -> _Group:
+        """The batch's one object for a group row (a group read twice stays one object)."""
+        group_id, status, count, exact, prefix, suffix, start, page, _fingerprint = row
+        group = self.groups.get(group_id)
+        if group is None:
+            quote = Quote(exact, prefix, suffix, start)
+            group = self.groups[group_id] = _Group(group_id, group_id, status, count, quote, page)
+        return group
+
+    def _find(self, job: ReportJob) -> _Group | None:
+        """The group this report joins: same fingerprint, else an overlapping selection."""
+        report = job.report
+        group = self.by_fingerprint.get((job.site_id, report.fingerprint))
+        if group is not None:
+            return group
+        # The page was read: its report's fingerprint had no group then.
+        ranked = sorted(
+            (
+                group
+                for group in self.pages[(job.site_id, report.page_hash)]
+                if group.status != "fixed"
+            ),
+            key=lambda group: (-group.count, group.rank),
         )
-    ).first()
-    if row is None:
+        for group in ranked[:PAGE_CANDIDATES]:
+            if overlaps(group.quote, report.quote):
+                return group
         return None
-    earlier = conn.execute(
-        select(REPORTS.c.id)
-        .where(REPORTS.c.group_id == row.group_id, REPORTS.c.id < row.id)
-        .limit(1)
-    ).first()
-    return StoredReport(report_id=row.id, group_id=row.group_id, duplicate=earlier is not None)
+
+    def plan(self, job: ReportJob, threshold: int) -> _Plan:
+        """Decide what storing this report does, after the batch's earlier reports."""
+        plan = _Plan(job, self.sql.when(job.received_at))
+        report = job.report
+        if report.client_id:
+            key = (job.site_id, report.client_id)
+            if key in self.planned_clients:
+                plan.first = self.planned_clients[key]
+                return plan
+            if key in self.stored_clients:
+                plan.earlier = self._stored_answer(job.site_id, report.client_id)
+                return plan
+            self.planned_clients[key] = plan
+        group = self._find(job)
+        if group is None:
+            quote, page = report.quote, report.page_hash
+            group = _Group(None, _NEW_RANK + len(self.opened), "open", 1, quote, page)
+            self.opened.append(group)
+            self.by_fingerprint[(job.site_id, report.fingerprint)] = group
+            self.pages.get((job.site_id, page), []).append(group)
+            plan.opened, plan.event = True, "group.opened"
+        else:
+            group.count += 1
+            group.joined += 1
+            if group.joined == 1:
+                self.joined.append(group)
+            newest = self.sql.postgresql and group.last_seen is not None
+            group.last_seen = max(group.last_seen, plan.received_at) if newest else plan.received_at
+            if report.title:
+                group.title = report.title
+            # A group found by its fingerprint may be new to the page's candidates: a fixed
+            # one reopening, or one that was not among the most reported when read.
+            page = self.pages.get((job.site_id, group.page))
+            if page is not None and group not in page:
+                page.append(group)
+            if group.status == "fixed":
+                # The fix did not reach the page: reopen.
+                group.status, group.reopened_at = "open", plan.received_at
+                plan.event = "group.opened"
+            elif group.status == "open" and group.count == threshold:
+                plan.event = "group.threshold"
+        plan.group, plan.count = group, group.count
+        return plan
+
+    def _stored_answer(self, site_id: int, client_id: str) -> StoredReport:
+        self.cursor.execute(self.sql.client_report, {"site_id": site_id, "client_id": client_id})
+        report_id, group_id = self.cursor.fetchone()
+        self.cursor.execute(self.sql.earlier, {"group_id": group_id, "id": report_id})
+        earlier = self.cursor.fetchone()
+        return StoredReport(report_id=report_id, group_id=group_id, duplicate=earlier is not None)
+
+    def write(self, plans: list[_Plan]) -> None:
+        """Insert the new groups, reports and outbox rows; sum the joins up per group."""
+        fresh = [plan for plan in plans if plan.group is not None]
+        openers = [plan for plan in fresh if plan.opened]
+        group_rows = [_report_values(plan) for plan in openers]
+        group_ids = self._insert("groups", self.sql.new_group, group_rows)
+        for plan, group_id in zip(openers, group_ids, strict=True):
+            assert plan.group is not None
+            plan.group.id = group_id
+        report_rows = [_report_values(plan) for plan in fresh]
+        report_ids = self._insert("reports", self.sql.new_report, report_rows)
+        for plan, report_id in zip(fresh, report_ids, strict=True):
+            plan.report_id = report_id
+        if self.joined:
+            rows = [_seen_again_values(group) for group in self.joined]
+            self.cursor.executemany(self.sql.seen_again, rows)
+        events = [_event_values(plan, self.sql) for plan in fresh if plan.event is not None]
+        if events:
+            self.cursor.executemany(self.sql.new_event, events)
+
+    def _insert(self, table: str, statement: str, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows in order; return their ids."""
+        if not rows:
+            return []
+        if not self.sql.postgresql:
+            ids = []
+            for row in rows:
+                self.cursor.execute(statement, row)
+                ids.append(self.cursor.fetchone()[0])
+            return ids
+        self.cursor.execute(self.sql.next_ids, {"table": f'"{table}"', "count": len(rows)})
+        ids = sorted(row[0] for row in self.cursor.fetchall())
+        for row, new_id in zip(rows, ids, strict=True):
+            row["id"] = new_id
+        self.cursor.executemany(statement, rows)
+        return ids
 
 
-def _find_group(conn: Connection, job: ReportJob) -> tuple[int, str, int] | None:
-    """The group this report joins: same fingerprint, else an overlapping selection."""
-    report = job.report
-    row = conn.execute(
-        select(GROUPS.c.id, GROUPS.c.status, GROUPS.c.report_count).where(
-            GROUPS.c.site_id == job.site_id, GROUPS.c.fingerprint == report.fingerprint
-        )
-    ).first()
-    if row is not None:
-        return row.id, row.status, row.report_count
-    candidates = conn.execute(
-        select(
-            GROUPS.c.id,
-            GROUPS.c.status,
-            GROUPS.c.report_count,
-            GROUPS.c.exact,
-            GROUPS.c.prefix,
-            GROUPS.c.suffix,
-            GROUPS.c.pos_start,
-        )
-        .where(
-            GROUPS.c.site_id == job.site_id,
-            GROUPS.c.url_hash == report.page_hash,
-            GROUPS.c.status != "fixed",
-        )
-        .order_by(GROUPS.c.report_count.desc(), GROUPS.c.id)
-        .limit(PAGE_CANDIDATES)
-    ).all()
-    for cand in candidates:
-        quote = Quote(cand.exact, cand.prefix, cand.suffix, cand.pos_start)
-        if overlaps(quote, report.quote):
-            return cand.id, cand.status, cand.report_count
-    return None
+def _report_values(plan: _Plan) -> dict[str, Any]:
+    """The parameters of a report's row, and of the group row it opens."""
+    job, report = plan.job, plan.job.report
+    q = report.quote
+    return {
+        "site_id": job.site_id,
+        "group_id": plan.group.id if plan.group is not None else None,
+        "client_id": report.client_id,
+        "url": report.url,
+        "normalized_url": report.normalized_url,
+        "url_hash": report.page_hash,
+        "fingerprint": report.fingerprint,
+        "title": report.title,
+        "lang": report.lang,
+        "author": report.author,
+        "exact": q.exact,
+        "prefix": q.prefix,
+        "suffix": q.suffix,
+        "pos_start": q.start,
+        "pos_end": q.end,
+        "comment": report.comment,
+        "suggestion": report.suggestion,
+        "widget_version": report.widget_version,
+        "reader_hash": job.reader_hash,
+        "received_at": plan.received_at,
+    }
 
 
-def _outbox(
-    conn: Connection, event_type: str, job: ReportJob, group_id: int, report_id: int, count: int
-) -> None:
-    conn.execute(
-        insert(OUTBOX).values(
-            event_id=str(uuid.uuid4()),
-            event_type=event_type,
-            site_id=job.site_id,
-            group_id=group_id,
-            report_id=report_id,
-            payload={"report_count": count},
-            created_at=job.received_at,
-        )
-    )
+def _seen_again_values(group: _Group) -> dict[str, Any]:
+    return {
+        "group_id": group.id,
+        "joined": group.joined,
+        "last_seen": group.last_seen,
+        "title": group.title,
+        "reopen": group.reopened_at is not None,
+        "reopened_at": group.reopened_at,
+    }
 
 
-def store_report(conn: Connection, job: ReportJob, threshold: int) -> StoredReport:
-    """Store one report inside the caller's transaction and return its ids.
+def _event_values(plan: _Plan, sql: _Dialect) -> dict[str, Any]:
+    assert plan.group is not None
+    return {
+        "event_id": str(uuid.uuid4()),
+        "event_type": plan.event,
+        "site_id": plan.job.site_id,
+        "group_id": plan.group.id,
+        "report_id": plan.report_id,
+        "payload": sql.payload({"report_count": plan.count}),
+        "received_at": plan.received_at,
+    }
+
+
+def store_reports(
+    conn: Connection, jobs: Sequence[ReportJob], threshold: int
+) -> list[StoredReport]:
+    """Store reports, in order, inside the caller's transaction; return their answers.
 
     A report whose `client_id` is already stored returns the first answer again.
     A new group writes a ``group.opened`` outbox row; a group reaching
@@ -114,79 +435,25 @@ def store_report(conn: Connection, job: ReportJob, threshold: int) -> StoredRepo
     with the same quote reopens (the fix did not reach the page); rejected and
     spam groups keep their status and stay quiet.
     """
-    report = job.report
-    if report.client_id:
-        existing = _existing_by_client_id(conn, job)
-        if existing is not None:
-            return existing
-    if conn.dialect.name == "postgresql":
-        # Serialise grouping per page across processes; taken in page order per batch.
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:h))"), {"h": report.page_hash})
-    found = _find_group(conn, job)
-    q = report.quote
-    event: str | None = None
-    if found is None:
-        group_id = conn.execute(
-            insert(GROUPS).values(
-                site_id=job.site_id,
-                fingerprint=report.fingerprint,
-                url=report.normalized_url,
-                url_hash=report.page_hash,
-                title=report.title,
-                lang=report.lang,
-                author=report.author,
-                exact=q.exact,
-                prefix=q.prefix,
-                suffix=q.suffix,
-                pos_start=q.start,
-                pos_end=q.end,
-                status="open",
-                report_count=1,
-                first_seen=job.received_at,
-                last_seen=job.received_at,
-                status_note="",
-            )
-        ).inserted_primary_key[0]
-        count, duplicate, event = 1, False, "group.opened"
-    else:
-        group_id, status, count = found
-        count += 1
-        values: dict[str, object] = {
-            "report_count": GROUPS.c.report_count + 1,
-            "last_seen": func.greatest(GROUPS.c.last_seen, job.received_at)
-            if conn.dialect.name == "postgresql"
-            else job.received_at,
-        }
-        if report.title:
-            values["title"] = report.title
-        if status == "fixed":
-            values.update(status="open", status_changed_at=job.received_at, status_changed_by=None)
-            event = "group.opened"
-        elif status == "open" and count == threshold:
-            event = "group.threshold"
-        conn.execute(update(GROUPS).where(GROUPS.c.id == group_id).values(**values))
-        duplicate = True
-    report_id = conn.execute(
-        insert(REPORTS).values(
-            site_id=job.site_id,
-            group_id=group_id,
-            client_id=report.client_id,
-            url=report.url,
-            title=report.title,
-            lang=report.lang,
-            author=report.author,
-            exact=q.exact,
-            prefix=q.prefix,
-            suffix=q.suffix,
-            pos_start=q.start,
-            pos_end=q.end,
-            comment=report.comment,
-            suggestion=report.suggestion,
-            widget_version=report.widget_version,
-            reader_hash=job.reader_hash,
-            created_at=job.received_at,
-        )
-    ).inserted_primary_key[0]
-    if event is not None:
-        _outbox(conn, event, job, group_id, report_id, count)
-    return StoredReport(report_id=report_id, group_id=group_id, duplicate=duplicate)
+    sql = _dialect(conn.dialect)
+    with closing(conn.connection.cursor()) as cursor:
+        driver = conn.connection.dbapi_connection
+        if not sql.postgresql and not getattr(driver, "in_transaction", True):
+            # Take SQLite's write lock before reading, so that nothing changes between what
+            # the batch reads and what it writes.
+            cursor.execute("BEGIN IMMEDIATE")
+        if sql.postgresql:
+            # Serialise grouping per page across processes, taking the locks in page order
+            # (the same in every batch, so two writers never deadlock) before reading.
+            pages = sorted({job.report.page_hash for job in jobs})
+            cursor.executemany(sql.page_lock, [{"page_hash": page} for page in pages])
+        batch = _Batch(cursor, sql)
+        batch.read(jobs)
+        plans = [batch.plan(job, threshold) for job in jobs]
+        batch.write(plans)
+    return [plan.answer() for plan in plans]
+
+
+def store_report(conn: Connection, job: ReportJob, threshold: int) -> StoredReport:
+    """Store one report inside the caller's transaction (see :func:`store_reports`)."""
+    return store_reports(conn, [job], threshold)[0]

@@ -2,6 +2,10 @@
 
 Every request still waits for the commit that holds its own report, so a 202
 always means "on disk"; batching only shares the cost of that commit.
+
+The requests wait on asyncio futures that the writer settles with one call
+into each event loop per batch, so crossing back to the event loop costs one
+wake-up per commit rather than one per report.
 """
 
 from __future__ import annotations
@@ -11,16 +15,37 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
+from typing import NamedTuple
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from corrigo.store.ingest import ReportJob, StoredReport, store_report
+from corrigo.store.ingest import ReportJob, StoredReport, store_report, store_reports
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 256
 _STOP = object()
+
+
+class _Pending(NamedTuple):
+    job: ReportJob
+    future: asyncio.Future[StoredReport]
+    loop: asyncio.AbstractEventLoop
+
+
+_Outcome = StoredReport | BaseException
+_Settled = tuple[asyncio.Future[StoredReport], _Outcome]
+
+
+def _settle(entries: list[_Settled]) -> None:
+    """Runs in the requests' event loop: hand each waiting request its outcome."""
+    for future, outcome in entries:
+        if future.done():  # the request was cancelled (client gone)
+            continue
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
 
 
 class ReportWriter:
@@ -29,9 +54,7 @@ class ReportWriter:
     def __init__(self, engine: Engine, threshold: Callable[[], int]) -> None:
         self._engine = engine
         self._threshold = threshold
-        self._queue: queue.SimpleQueue[tuple[ReportJob, Future[StoredReport]] | object] = (
-            queue.SimpleQueue()
-        )
+        self._queue: queue.SimpleQueue[_Pending | object] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -49,15 +72,16 @@ class ReportWriter:
 
     async def submit(self, job: ReportJob) -> StoredReport:
         """Queue a report and wait until the transaction that holds it has committed."""
-        future: Future[StoredReport] = Future()
-        self._queue.put((job, future))
-        return await asyncio.wrap_future(future)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[StoredReport] = loop.create_future()
+        self._queue.put(_Pending(job, future, loop))
+        return await future
 
     def _run(self) -> None:
         stopping = False
         while not stopping:
             item = self._queue.get()
-            batch: list[tuple[ReportJob, Future[StoredReport]]] = []
+            batch: list[_Pending] = []
             while True:
                 if item is _STOP:
                     stopping = True
@@ -70,44 +94,45 @@ class ReportWriter:
                 except queue.Empty:
                     break
             if batch:
-                self._store(batch)
+                self._deliver(batch, self._store(batch))
 
-    def _store(self, batch: list[tuple[ReportJob, Future[StoredReport]]]) -> None:
+    @staticmethod
+    def _deliver(batch: list[_Pending], outcomes: list[_Outcome]) -> None:
+        by_loop: dict[asyncio.AbstractEventLoop, list[_Settled]] = {}
+        for pending, outcome in zip(batch, outcomes, strict=True):
+            by_loop.setdefault(pending.loop, []).append((pending.future, outcome))
+        for loop, entries in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_settle, entries)
+            except RuntimeError:  # that loop has closed: nobody is waiting any more
+                continue
+
+    def _store(self, batch: list[_Pending]) -> list[_Outcome]:
         # Same page order in every batch, so PostgreSQL advisory locks never deadlock.
-        batch.sort(key=lambda entry: entry[0].report.page_hash)
+        batch.sort(key=lambda pending: pending.job.report.page_hash)
         threshold = self._threshold()
         try:
             with self._engine.begin() as conn:
-                results = [store_report(conn, job, threshold) for job, _ in batch]
+                return store_reports(conn, [pending.job for pending in batch], threshold)
         except (IntegrityError, DBAPIError) as exc:
             # A race with another process (same new group or client_id) or a bad row:
             # retry one by one so a single failure cannot sink its neighbours.
             log.info("batch of %d failed (%s); storing one by one", len(batch), type(exc).__name__)
-            for job, future in batch:
-                self._store_one(job, future, threshold)
-            return
+            return [self._store_one(pending.job, threshold) for pending in batch]
         except Exception as exc:  # the database is gone: fail the requests, keep the thread
             log.exception("storing a batch failed")
-            for _, future in batch:
-                future.set_exception(exc)
-            return
-        for (_, future), result in zip(batch, results, strict=True):
-            future.set_result(result)
+            return [exc] * len(batch)
 
-    def _store_one(self, job: ReportJob, future: Future[StoredReport], threshold: int) -> None:
+    def _store_one(self, job: ReportJob, threshold: int) -> _Outcome:
         for attempt in range(3):
             try:
                 with self._engine.begin() as conn:
-                    result = store_report(conn, job, threshold)
+                    return store_report(conn, job, threshold)
             except IntegrityError:
                 if attempt == 2:
                     log.exception("report could not be stored")
-                    future.set_exception(RuntimeError("conflict while storing report"))
-                    return
-                continue
+                    return RuntimeError("conflict while storing report")
             except Exception as exc:
                 log.exception("report could not be stored")
-                future.set_exception(exc)
-                return
-            future.set_result(result)
-            return
+                return exc
+        raise AssertionError("unreachable")
