@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from limits import RateLimitItem, parse_many
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[list[IPNetwork], NoDecode] = Field(default_factory=list)
     rate_limit_reader: str = "5/minute;30/hour;100/day"
     rate_limit_site: str = "120/minute;2000/hour;10000/day"
+    rate_limit_sign_in_account: str = Field(
+        default="5/minute;30/hour", description="Dashboard sign-in attempts per e-mail address."
+    )
+    rate_limit_sign_in_address: str = Field(
+        default="20/minute;200/hour", description="Dashboard sign-in attempts per client address."
+    )
     rate_limit_storage: str = Field(
         default="memory://", description="limits storage URI, e.g. redis://127.0.0.1:6379"
     )
@@ -68,6 +74,28 @@ class Settings(BaseSettings):
     telegram_api_base: str = "https://api.telegram.org"
     notify_threshold: int = Field(
         default=5, ge=2, description="Notify again when a group reaches this many readers."
+    )
+    notify_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds one webhook, Slack or Telegram call may take."
+    )
+    notify_max_attempts: int = Field(
+        default=10, ge=1, le=100, description="Attempts per delivery before it is marked failed."
+    )
+    notify_retry_base: float = Field(
+        default=30.0, gt=0, description="Seconds before the first retry; doubles per attempt."
+    )
+    notify_retry_max: float = Field(default=3600.0, gt=0, description="Longest wait between tries.")
+    notify_lease: float = Field(
+        default=300.0,
+        gt=0,
+        description="Seconds a worker owns a claimed delivery; then another worker may take it.",
+    )
+    notify_poll_interval: float = Field(
+        default=0.25, gt=0, le=60, description="Seconds an idle notifier waits between looks."
+    )
+    notify_concurrency: int = Field(default=64, ge=1, description="Sends in flight per worker.")
+    notify_channel_concurrency: int = Field(
+        default=8, ge=1, description="Sends in flight per channel and worker."
     )
 
     @classmethod
@@ -90,7 +118,12 @@ class Settings(BaseSettings):
     def _parse_proxies(cls, value: Any) -> Any:
         return [ipaddress.ip_network(item, strict=False) for item in _split_list(value)]
 
-    @field_validator("rate_limit_reader", "rate_limit_site")
+    @field_validator(
+        "rate_limit_reader",
+        "rate_limit_site",
+        "rate_limit_sign_in_account",
+        "rate_limit_sign_in_address",
+    )
     @classmethod
     def _check_limits(cls, value: str) -> str:
         value = value.strip()
@@ -111,6 +144,16 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
+    @field_validator("notify_lease")
+    @classmethod
+    def _check_lease(cls, value: float, info: ValidationInfo) -> float:
+        # A delivery still being sent when its lease runs out may be sent again by
+        # another worker, so the lease must outlast the slowest allowed send.
+        slowest = max(info.data.get("notify_timeout", 0.0), info.data.get("smtp_timeout", 0.0))
+        if value <= 2 * slowest:
+            raise ValueError(f"must be more than twice the longest send timeout ({slowest:g} s)")
+        return value
+
     @cached_property
     def reader_limits(self) -> list[RateLimitItem]:
         """Parsed per-reader limits; empty when switched off."""
@@ -120,6 +163,20 @@ class Settings(BaseSettings):
     def site_limits(self) -> list[RateLimitItem]:
         """Parsed per-site limits; empty when switched off."""
         return [] if self.rate_limit_site == "off" else parse_many(self.rate_limit_site)
+
+    @cached_property
+    def sign_in_account_limits(self) -> list[RateLimitItem]:
+        """Parsed sign-in limits per account; empty when switched off."""
+        if self.rate_limit_sign_in_account == "off":
+            return []
+        return parse_many(self.rate_limit_sign_in_account)
+
+    @cached_property
+    def sign_in_address_limits(self) -> list[RateLimitItem]:
+        """Parsed sign-in limits per client address; empty when switched off."""
+        if self.rate_limit_sign_in_address == "off":
+            return []
+        return parse_many(self.rate_limit_sign_in_address)
 
     @property
     def resolved_database_url(self) -> str:

@@ -87,7 +87,7 @@ def test_limits_apply_after_cleaning(
     assert post(client, body).status_code == 202
     stored = rows(settings, Report)[0]
     assert len(stored.exact) == 300
-    assert stored.suffix == "s " * 20
+    assert stored.suffix == " " + "s " * 20  # the selection's trailing space joined it
 
 
 @pytest.mark.parametrize(
@@ -275,3 +275,25 @@ def test_honeypot_is_accepted_and_dropped(
     answer = post(client, report(website="http://spam.example"))
     assert answer.status_code == 202
     assert count(settings, Report) == 0
+
+
+def test_whitespace_trimmed_from_the_selection_moves_into_its_context(
+    client: TestClient, news_site: str, settings: Settings
+) -> None:
+    # A double-click on Windows selects "intergration " with the trailing space.
+    body = report()
+    start = body["position"]["start"]
+    body["quote"] = {
+        "exact": " intergration ",
+        "prefix": "they plan to implement",
+        "suffix": "into the core",
+    }
+    body["position"] = {"start": start - 1, "end": start + len("intergration") + 1}
+    assert post(client, body).status_code == 202
+    stored = rows(settings, Report)[0]
+    assert (stored.prefix, stored.exact, stored.suffix) == (
+        "they plan to implement ",
+        "intergration",
+        " into the core",
+    )
+    assert stored.pos_start == start

@@ -39,14 +39,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+# Package scope: the sync driver keeps an event loop running in the main thread, which
+# must be gone before other packages' tests call asyncio.run().
+@pytest.fixture(scope="package")
 def playwright_instance() -> Iterator[Playwright]:
-    """One Playwright driver for the run."""
+    """One Playwright driver for the browser tests."""
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     """Headless Chromium from the system package."""
     if not Path(CHROMIUM).exists():

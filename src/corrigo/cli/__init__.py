@@ -7,9 +7,12 @@ import logging
 import click
 
 from corrigo import __version__
+from corrigo.cli.channels import channel
+from corrigo.cli.export import export
 from corrigo.cli.server import check, db, demo, purge, serve
 from corrigo.cli.sites import site
 from corrigo.cli.users import token, user
+from corrigo.cli.worker import worker
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,5 +26,5 @@ def main() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-for command in (serve, demo, db, check, purge, site, user, token):
+for command in (serve, demo, db, check, purge, site, user, token, export, channel, worker):
     main.add_command(command)

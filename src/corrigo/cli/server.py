@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 import uvicorn
+from starlette.types import ASGIApp
 
 from corrigo.cli.common import migrate, settings_or_exit, store_session
 from corrigo.config import Settings
@@ -14,16 +15,25 @@ from corrigo.store.db import make_engine
 from corrigo.store.retention import purge as purge_store
 
 
-def _run(settings: Settings, host: str, port: int) -> None:
-    migrate(settings)
+def serve_app(app: ASGIApp, host: str, port: int) -> None:
+    """Run an ASGI app the way `corrigo serve` does (the ingest benchmark uses it too).
+
+    No access log: it would print every reader's raw IP address, which Corrigo never keeps.
+    """
     uvicorn.run(
-        create_app(settings),
+        app,
         host=host,
         port=port,
         log_level="info",
+        access_log=False,
         proxy_headers=False,
         server_header=False,
     )
+
+
+def _run(settings: Settings, host: str, port: int) -> None:
+    migrate(settings)
+    serve_app(create_app(settings), host, port)
 
 
 @click.command()

@@ -1,4 +1,4 @@
-"""`corrigo user add` and `corrigo token create`."""
+"""`corrigo user add|reset` and `corrigo token create`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import click
 
 from corrigo.cli.common import store_session
 from corrigo.passwords import generate_password
+from corrigo.store.accounts import reset_password
 from corrigo.store.admin import create_editor
 from corrigo.store.tokens import create_token
 
@@ -34,6 +35,16 @@ def user_add(email: str, admin: bool, sites: tuple[str, ...], password_stdin: bo
     click.echo(f"editor {email.strip().lower()} added")
     if not password_stdin:
         click.echo(f"password: {password}")
+
+
+@user.command("reset")
+@click.argument("email")
+def user_reset(email: str) -> None:
+    """Give an editor a new generated password (printed) and sign them out everywhere."""
+    with store_session() as session:
+        password = reset_password(session, email)
+    click.echo(f"password of {email.strip().lower()} reset")
+    click.echo(f"password: {password}")
 
 
 @click.group()

@@ -167,7 +167,12 @@ def decode(body: bytes) -> ReportIn:
 
 def validate(raw: ReportIn) -> CleanReport:
     """Clean every field and check it; raise InputError naming the first broken rule."""
-    exact = clean_stripped(raw.quote.exact)
+    folded = clean(raw.quote.exact)
+    exact = folded.strip()
+    # Whitespace trimmed off the selection belongs to its context, so the quote
+    # still reads prefix + exact + suffix as on the page.
+    lead = folded[: len(folded) - len(folded.lstrip())]
+    trail = folded[len(folded.rstrip()) :]
     if not exact:
         raise InputError("empty_quote", "The selected text is empty.", "quote.exact")
     if len(exact) > LIMITS["exact"]:
@@ -186,12 +191,16 @@ def validate(raw: ReportIn) -> CleanReport:
         raise InputError(
             "too_long", f"suffix may be at most {LIMITS['suffix']} characters.", "quote.suffix"
         )
+    if lead:
+        prefix = clean(prefix + lead)[-LIMITS["prefix"] :]
+    if trail:
+        suffix = clean(trail + suffix)[: LIMITS["suffix"]]
     start = None
     if raw.position is not None:
         pos = raw.position
         if not (0 <= pos.start < pos.end <= MAX_POSITION):
             raise InputError("bad_position", "position needs 0 <= start < end.", "position")
-        start = pos.start
+        start = pos.start + len(lead)
     url = clean_stripped(raw.url)
     _bounded("url", url)
     try:

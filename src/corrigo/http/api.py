@@ -1,23 +1,47 @@
-"""The editors' JSON API: reading groups and their reports (token or session auth)."""
+"""The editors' JSON API: the inbox, one group, and decisions on groups.
+
+It offers what the dashboard pages offer, to a signed-in session (state-changing
+calls then need the session's `X-CSRF-Token` header) or to an API token
+(`Authorization: Bearer …`). An editor sees only their sites: anything else
+answers 404, exactly like something that does not exist.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 
-from sqlalchemy import select
+import msgspec
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+import corrigo.http.convertors  # noqa: F401  (registers {…:id} and {…:bigid})
 from corrigo.domain.fragment import fragment_link
-from corrigo.http.state import state_of
-from corrigo.store.models import GROUP_STATUSES, EditorSite, ErrorGroup, Report, Site
-from corrigo.store.tokens import token_owner
+from corrigo.domain.worddiff import word_diff
+from corrigo.http.dashboard.auth import EditorContext, current_editor, token_context
+from corrigo.http.dashboard.csrf import require_header_token
+from corrigo.http.db import in_session
+from corrigo.http.inbox_params import parse_inbox_query
+from corrigo.store import triage
+from corrigo.store.inbox import (
+    MAX_ID,
+    GroupDetail,
+    InboxError,
+    InboxRow,
+    group_detail,
+    inbox_page,
+    sites_of,
+)
+from corrigo.store.models import ErrorGroup, Report
+from corrigo.store.triage import MAX_BULK, MAX_NOTE, NotVisible, TriageError, decide
 
-PAGE_SIZE = 50
-MAX_PAGE_SIZE = 500
+T = TypeVar("T")
+# A bulk request lists at most this many ids; the body is bounded accordingly.
+MAX_ACTION_BODY = 64 * 1024
 
 
 class ApiError(Exception):
@@ -35,43 +59,87 @@ class ApiError(Exception):
         )
 
 
-def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "unauthorized", "Send an API token as 'Authorization: Bearer …'.")
-    return token.strip()
+NOT_FOUND = ApiError(404, "not_found", "No such group or site.")
 
 
-def visible_site_ids(session: Session, token: str) -> list[int] | None:
-    """Site ids the token may read; None means every site (admin)."""
-    owner = token_owner(session, token)
-    if owner is None:
-        raise ApiError(401, "unauthorized", "The API token is not valid.")
-    _token, editor = owner
-    if editor is None or editor.role == "admin":
-        return None
-    return list(
-        session.execute(
-            select(EditorSite.site_id).where(EditorSite.editor_id == editor.id)
-        ).scalars()
-    )
+Action = Literal["fixed", "reject", "spam", "reopen"]
+Note = Annotated[str, msgspec.Meta(max_length=MAX_NOTE)]
+GroupId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 
 
-def group_json(group: ErrorGroup, site_key: str) -> dict[str, Any]:
-    """The public JSON shape of a group."""
+class Decision(msgspec.Struct, forbid_unknown_fields=True):
+    """Body of a decision on one group: the action and an optional note."""
+
+    action: Action
+    note: Note = ""
+
+
+class BulkDecision(msgspec.Struct, forbid_unknown_fields=True):
+    """Body of one decision on several groups."""
+
+    ids: Annotated[list[GroupId], msgspec.Meta(min_length=1, max_length=MAX_BULK)]
+    action: Action
+    note: Note = ""
+
+
+async def api_context(request: Request) -> EditorContext:
+    """Who calls: an API token when one is sent, else the session cookie; 401 otherwise."""
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError(401, "unauthorized", "Send an API token as 'Authorization: Bearer …'.")
+        ctx = await run_in_threadpool(token_context, request, token.strip())
+        if ctx is None:
+            raise ApiError(401, "unauthorized", "The API token is not valid.")
+        return ctx
+    ctx = await current_editor(request)
+    if ctx is None:
+        raise ApiError(401, "unauthorized", "Sign in or send an API token.")
+    return ctx
+
+
+def _context_json(exact: str, prefix: str, suffix: str) -> dict[str, str]:
+    return {"exact": exact, "prefix": prefix, "suffix": suffix}
+
+
+def row_json(row: InboxRow) -> dict[str, Any]:
+    """A group as the inbox lists it."""
+    return {
+        "id": row.id,
+        "site": row.site_key,
+        "site_name": row.site_name,
+        "url": row.url,
+        "title": row.title,
+        "lang": row.lang,
+        "quote": _context_json(row.exact, row.prefix, row.suffix),
+        "status": row.status,
+        "report_count": row.report_count,
+        "first_seen": row.first_seen.isoformat(),
+        "last_seen": row.last_seen.isoformat(),
+        "fragment_url": fragment_link(row.url, row.exact, row.prefix, row.suffix),
+    }
+
+
+def group_json(group: ErrorGroup, site_key: str, site_name: str) -> dict[str, Any]:
+    """A group's own fields (status, decision, counters)."""
     return {
         "id": group.id,
         "site": site_key,
+        "site_name": site_name,
         "url": group.url,
         "title": group.title,
         "lang": group.lang,
         "author": group.author,
-        "quote": {"exact": group.exact, "prefix": group.prefix, "suffix": group.suffix},
+        "quote": _context_json(group.exact, group.prefix, group.suffix),
         "position": None
         if group.pos_start is None
         else {"start": group.pos_start, "end": group.pos_end},
         "status": group.status,
+        "status_note": group.status_note,
+        "status_changed_at": group.status_changed_at.isoformat()
+        if group.status_changed_at
+        else None,
         "report_count": group.report_count,
         "first_seen": group.first_seen.isoformat(),
         "last_seen": group.last_seen.isoformat(),
@@ -80,17 +148,12 @@ def group_json(group: ErrorGroup, site_key: str) -> dict[str, Any]:
 
 
 def report_json(report: Report) -> dict[str, Any]:
-    """The public JSON shape of a report (no reader hash)."""
+    """A report as editors see it (no reader hash)."""
     return {
         "id": report.id,
         "url": report.url,
         "title": report.title,
-        "lang": report.lang,
-        "author": report.author,
-        "quote": {"exact": report.exact, "prefix": report.prefix, "suffix": report.suffix},
-        "position": None
-        if report.pos_start is None
-        else {"start": report.pos_start, "end": report.pos_end},
+        "quote": _context_json(report.exact, report.prefix, report.suffix),
         "comment": report.comment,
         "suggestion": report.suggestion,
         "widget_version": report.widget_version,
@@ -98,81 +161,162 @@ def report_json(report: Report) -> dict[str, Any]:
     }
 
 
-def _int_param(request: Request, name: str, default: int | None, maximum: int) -> int | None:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit() or int(raw) > maximum:
-        raise ApiError(422, "invalid", f"{name} must be a whole number up to {maximum}.", name)
-    return int(raw)
+def detail_json(detail: GroupDetail) -> dict[str, Any]:
+    """A group in full: reports, proposed corrections with their word diff, history."""
+    group = detail.group
+    return {
+        **group_json(group, detail.site.public_key, detail.site.name),
+        "reports": [report_json(report) for report in detail.reports],
+        "suggestions": [
+            {
+                "text": suggestion.text,
+                "count": suggestion.count,
+                "diff": [
+                    {"kind": part.kind, "text": part.text}
+                    for part in word_diff(group.exact, suggestion.text)
+                ],
+            }
+            for suggestion in detail.suggestions
+        ],
+        "events": [
+            {
+                "action": event.action,
+                "from_status": event.from_status,
+                "to_status": event.to_status,
+                "note": event.note,
+                "editor": event.editor_email,
+                "created_at": event.created_at.isoformat(),
+            }
+            for event in detail.events
+        ],
+    }
 
 
+def _api(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
+    """Turn ApiError / HTTPException raised by a handler into JSON answers."""
+
+    async def wrapped(request: Request) -> Response:
+        try:
+            response: Response = await handler(request)
+        except ApiError as error:
+            return error.response()
+        except HTTPException as error:
+            code = "csrf_failed" if error.status_code == 403 else "bad_request"
+            return ApiError(error.status_code, code, str(error.detail)).response()
+        return response
+
+    wrapped.__name__ = handler.__name__
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
+
+
+@_api
 async def list_groups(request: Request) -> JSONResponse:
-    """Groups, newest activity first, with keyset pagination (`before` = last id seen)."""
-    state = state_of(request)
+    """The inbox: filtered groups in inbox order, with a `next` cursor for the next page."""
+    ctx = await api_context(request)
+    params = dict(request.query_params)
+
+    def load(session: Session) -> dict[str, Any]:
+        query = parse_inbox_query(params, session, ctx.site_ids)
+        page = inbox_page(session, ctx.site_ids, query.wanted, query.after, query.limit)
+        return {"items": [row_json(row) for row in page.rows], "next": page.next_cursor}
+
     try:
-        token = _bearer(request)
-        status = request.query_params.get("status")
-        if status is not None and status not in GROUP_STATUSES:
-            raise ApiError(
-                422, "invalid", "status must be one of " + ", ".join(GROUP_STATUSES), "status"
-            )
-        limit = _int_param(request, "limit", PAGE_SIZE, MAX_PAGE_SIZE) or PAGE_SIZE
-        before = _int_param(request, "before", None, 2**62)
-        site_key = request.query_params.get("site")
-
-        def load() -> dict[str, Any]:
-            with state.sessions() as session:
-                allowed = visible_site_ids(session, token)
-                query = select(ErrorGroup, Site.public_key).join(
-                    Site, Site.id == ErrorGroup.site_id
-                )
-                if allowed is not None:
-                    query = query.where(ErrorGroup.site_id.in_(allowed))
-                if site_key:
-                    query = query.where(Site.public_key == site_key)
-                if status:
-                    query = query.where(ErrorGroup.status == status)
-                if before is not None:
-                    query = query.where(ErrorGroup.id < before)
-                rows = session.execute(query.order_by(ErrorGroup.id.desc()).limit(limit)).all()
-                items = [group_json(group, key) for group, key in rows]
-                return {"items": items, "next": items[-1]["id"] if len(items) == limit else None}
-
-        return JSONResponse(await run_in_threadpool(load))
-    except ApiError as error:
-        return error.response()
+        return JSONResponse(await in_session(request, load))
+    except InboxError as error:
+        raise ApiError(422, "invalid", str(error), error.field) from None
+    except NotVisible:
+        raise NOT_FOUND from None
 
 
+@_api
 async def get_group(request: Request) -> JSONResponse:
-    """One group with all of its reports."""
-    state = state_of(request)
+    """One group with its reports, suggestions and decisions."""
+    ctx = await api_context(request)
+    group_id: int = request.path_params["group_id"]
+
+    def load(session: Session) -> dict[str, Any] | None:
+        detail = group_detail(session, ctx.site_ids, group_id)
+        return None if detail is None else detail_json(detail)
+
+    body = await in_session(request, load)
+    if body is None:
+        raise NOT_FOUND
+    return JSONResponse(body)
+
+
+async def _body(request: Request, kind: type[T]) -> T:
+    raw = await request.body()
+    if len(raw) > MAX_ACTION_BODY:
+        raise ApiError(413, "too_large", f"The body may be at most {MAX_ACTION_BODY} bytes.")
     try:
-        token = _bearer(request)
-        raw_id = request.path_params["group_id"]
+        return msgspec.json.decode(raw, type=kind)
+    except msgspec.ValidationError as error:
+        raise ApiError(422, "invalid", str(error)) from None
+    except msgspec.DecodeError:
+        raise ApiError(400, "malformed_json", "The body is not valid JSON.") from None
 
-        def load() -> dict[str, Any]:
-            with state.sessions() as session:
-                allowed = visible_site_ids(session, token)
-                row = session.execute(
-                    select(ErrorGroup, Site.public_key)
-                    .join(Site, Site.id == ErrorGroup.site_id)
-                    .where(ErrorGroup.id == raw_id)
-                ).first()
-                if row is None or (allowed is not None and row[0].site_id not in allowed):
-                    raise ApiError(404, "not_found", "No such group.")
-                group, key = row
-                reports = session.execute(
-                    select(Report).where(Report.group_id == group.id).order_by(Report.id)
-                ).scalars()
-                return {**group_json(group, key), "reports": [report_json(r) for r in reports]}
 
-        return JSONResponse(await run_in_threadpool(load))
-    except ApiError as error:
-        return error.response()
+async def _decide(
+    request: Request, ctx: EditorContext, ids: list[int], action: str, note: str
+) -> list[dict[str, Any]]:
+    try:
+        decision = triage.Decision(action, note)
+    except TriageError as error:
+        raise ApiError(422, "invalid", str(error), error.field) from None
+
+    def apply(session: Session) -> list[dict[str, Any]]:
+        groups = decide(session, ctx.site_ids, ids, decision, ctx.editor.id)
+        session.commit()
+        sites = {site.id: site for site in sites_of(session, ctx.site_ids)}
+        return [group_json(g, sites[g.site_id].public_key, sites[g.site_id].name) for g in groups]
+
+    try:
+        return await in_session(request, apply)
+    except NotVisible:
+        raise NOT_FOUND from None
+    except TriageError as error:
+        raise ApiError(422, "invalid", str(error), error.field) from None
+
+
+@_api
+async def act_on_group(request: Request) -> JSONResponse:
+    """Mark one group fixed / rejected / spam, or reopen it, with an optional note."""
+    ctx = await api_context(request)
+    require_header_token(request, ctx)
+    body = await _body(request, Decision)
+    groups = await _decide(request, ctx, [request.path_params["group_id"]], body.action, body.note)
+    return JSONResponse(groups[0])
+
+
+@_api
+async def act_on_groups(request: Request) -> JSONResponse:
+    """The same decision on several groups at once (all visible, or nothing changes)."""
+    ctx = await api_context(request)
+    require_header_token(request, ctx)
+    body = await _body(request, BulkDecision)
+    groups = await _decide(request, ctx, body.ids, body.action, body.note)
+    return JSONResponse({"items": groups})
+
+
+@_api
+async def list_sites(request: Request) -> JSONResponse:
+    """The sites the caller may see (their keys are the inbox's `site` filter values)."""
+    ctx = await api_context(request)
+
+    def load(session: Session) -> list[dict[str, Any]]:
+        return [
+            {"key": site.public_key, "name": site.name, "lang": site.default_lang}
+            for site in sites_of(session, ctx.site_ids)
+        ]
+
+    return JSONResponse({"items": await in_session(request, load)})
 
 
 routes = [
     Route("/api/v1/groups", list_groups, methods=["GET"]),
-    Route("/api/v1/groups/{group_id:int}", get_group, methods=["GET"]),
+    Route("/api/v1/groups/actions", act_on_groups, methods=["POST"]),
+    Route("/api/v1/groups/{group_id:bigid}", get_group, methods=["GET"]),
+    Route("/api/v1/groups/{group_id:bigid}/actions", act_on_group, methods=["POST"]),
+    Route("/api/v1/sites", list_sites, methods=["GET"]),
 ]

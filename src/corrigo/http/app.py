@@ -8,17 +8,30 @@ from collections.abc import AsyncIterator
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
 from corrigo.config import Settings
-from corrigo.http import api, demo, ingest, openapi
+from corrigo.http import (
+    api,
+    dashboard,
+    deliveries_api,
+    demo,
+    export_api,
+    ingest,
+    openapi,
+    widget_files,
+)
+from corrigo.http.dashboard.headers import SecurityHeaders
 from corrigo.http.ratelimit import Limiter
 from corrigo.http.state import AppState, state_of
 from corrigo.store.db import make_engine, make_sessionmaker
+from corrigo.store.planner import fresh_statistics
 from corrigo.store.sites import SiteCache
 from corrigo.store.writer import ReportWriter
+from corrigo.workers.runner import background_workers
 
 
 async def health(request: Request) -> JSONResponse:
@@ -62,7 +75,12 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         state.writer.start()
         try:
-            yield
+            async with fresh_statistics(state.engine):
+                if settings.workers_in_process:
+                    async with background_workers(settings, state.engine):
+                        yield
+                else:
+                    yield
         finally:
             state.writer.stop()
             state.engine.dispose()
@@ -72,9 +90,13 @@ def create_app(settings: Settings) -> Starlette:
         Route("/metrics", metrics),
         *ingest.routes,
         *api.routes,
+        *export_api.routes,
+        *deliveries_api.routes,
         *openapi.routes,
         *demo.routes,
+        *widget_files.routes,
+        *dashboard.routes,
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])
     app.state.corrigo = state
     return app

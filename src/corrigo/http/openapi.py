@@ -11,15 +11,7 @@ from starlette.routing import Route
 
 from corrigo import __version__
 from corrigo.domain.report import LIMITS, MAX_BODY_BYTES, Accepted, ErrorBody, ReportIn
-
-_REF = "#/components/schemas/{name}"
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": _REF.format(name="ErrorBody")}}},
-    }
+from corrigo.http.api_docs import REF, editor_paths, error, group_schemas
 
 
 def _with_limits(schemas: dict[str, Any]) -> dict[str, Any]:
@@ -49,30 +41,12 @@ def _with_limits(schemas: dict[str, Any]) -> dict[str, Any]:
     return schemas
 
 
-def _group_list_params() -> list[dict[str, Any]]:
-    return [
-        {"name": "site", "in": "query", "schema": {"type": "string"}},
-        {
-            "name": "status",
-            "in": "query",
-            "schema": {"enum": ["open", "fixed", "rejected", "spam"]},
-        },
-        {
-            "name": "limit",
-            "in": "query",
-            "schema": {"type": "integer", "minimum": 1, "maximum": 500},
-        },
-        {"name": "before", "in": "query", "schema": {"type": "integer"}},
-    ]
-
-
 def build_document() -> dict[str, Any]:
     """The OpenAPI document (cached by the route after the first call)."""
     (_, _, _), components = msgspec.json.schema_components(
-        [ReportIn, Accepted, ErrorBody], ref_template=_REF
+        [ReportIn, Accepted, ErrorBody], ref_template=REF
     )
-    schemas = _with_limits(components)
-    bearer = [{"token": []}]
+    schemas = {**_with_limits(components), **group_schemas()}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -91,7 +65,7 @@ def build_document() -> dict[str, Any]:
                     "requestBody": {
                         "required": True,
                         "content": {
-                            "application/json": {"schema": {"$ref": _REF.format(name="ReportIn")}}
+                            "application/json": {"schema": {"$ref": REF.format(name="ReportIn")}}
                         },
                     },
                     "responses": {
@@ -99,54 +73,28 @@ def build_document() -> dict[str, Any]:
                             "description": "Stored",
                             "content": {
                                 "application/json": {
-                                    "schema": {"$ref": _REF.format(name="Accepted")}
+                                    "schema": {"$ref": REF.format(name="Accepted")}
                                 }
                             },
                         },
-                        "400": _error("Malformed JSON"),
-                        "403": _error("Origin or page address not allowed for the site"),
-                        "404": _error("Unknown site"),
-                        "413": _error("Body too large"),
-                        "422": _error("A field breaks a rule"),
-                        "429": _error("Rate limited; see Retry-After"),
-                        "503": _error("Not stored; retry later"),
+                        "400": error("Malformed JSON"),
+                        "403": error("Origin or page address not allowed for the site"),
+                        "404": error("Unknown site"),
+                        "413": error("Body too large"),
+                        "422": error("A field breaks a rule"),
+                        "429": error("Rate limited; see Retry-After"),
+                        "503": error("Not stored; retry later"),
                     },
                 },
             },
-            "/api/v1/groups": {
-                "get": {
-                    "summary": "List error groups",
-                    "security": bearer,
-                    "parameters": _group_list_params(),
-                    "responses": {
-                        "200": {"description": "A page of groups"},
-                        "401": _error("No or bad token"),
-                    },
-                },
-            },
-            "/api/v1/groups/{group_id}": {
-                "get": {
-                    "summary": "One group with its reports",
-                    "security": bearer,
-                    "parameters": [
-                        {
-                            "name": "group_id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer"},
-                        }
-                    ],
-                    "responses": {
-                        "200": {"description": "The group"},
-                        "401": _error("No or bad token"),
-                        "404": _error("No such group, or not yours"),
-                    },
-                },
-            },
+            **editor_paths(),
         },
         "components": {
             "schemas": schemas,
-            "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "token": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "corrigo_session"},
+            },
         },
     }
 

@@ -128,6 +128,11 @@ class ErrorGroup(Base):
         Index("ix_groups_page", "site_id", "url_hash"),
         Index("ix_groups_inbox", "site_id", "status", "report_count", "last_seen"),
         Index("ix_groups_recent", "status", "last_seen"),
+        # The inbox's order inside a status, across all sites (admins, search results).
+        Index("ix_groups_triage", "status", "report_count", "last_seen", "id"),
+        # Statistics: misprints reported per day and site, and fixes with their duration.
+        Index("ix_groups_first_seen", "first_seen", "site_id"),
+        Index("ix_groups_fixed", "status", "status_changed_at", "site_id", "first_seen"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -162,6 +167,10 @@ class Report(Base):
         UniqueConstraint("site_id", "client_id"),
         Index("ix_reports_group", "group_id", "created_at"),
         Index("ix_reports_site_created", "site_id", "created_at"),
+        # Statistics: reports per day and site, for all of an editor's sites at once.
+        Index("ix_reports_created", "created_at", "site_id"),
+        # A group page counts its readers' suggestions from this index alone.
+        Index("ix_reports_suggestions", "group_id", "suggestion"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from corrigo.store.search import create_search_objects, drop_search_objects
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -164,6 +166,15 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_groups_page", ["site_id", "url_hash"], unique=False)
         batch_op.create_index("ix_groups_recent", ["status", "last_seen"], unique=False)
+        batch_op.create_index(
+            "ix_groups_triage", ["status", "report_count", "last_seen", "id"], unique=False
+        )
+        batch_op.create_index("ix_groups_first_seen", ["first_seen", "site_id"], unique=False)
+        batch_op.create_index(
+            "ix_groups_fixed",
+            ["status", "status_changed_at", "site_id", "first_seen"],
+            unique=False,
+        )
 
     op.create_table(
         "group_events",
@@ -224,6 +235,8 @@ def upgrade() -> None:
     with op.batch_alter_table("reports", schema=None) as batch_op:
         batch_op.create_index("ix_reports_group", ["group_id", "created_at"], unique=False)
         batch_op.create_index("ix_reports_site_created", ["site_id", "created_at"], unique=False)
+        batch_op.create_index("ix_reports_created", ["created_at", "site_id"], unique=False)
+        batch_op.create_index("ix_reports_suggestions", ["group_id", "suggestion"], unique=False)
 
     op.create_table(
         "outbox",
@@ -288,8 +301,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_deliveries_channel_id"), ["channel_id"], unique=False)
         batch_op.create_index("ix_deliveries_due", ["status", "next_attempt_at"], unique=False)
 
+    # Trigram indexes for searching quotes and comments (FTS5 / pg_trgm: not expressible
+    # in the models; see corrigo.store.search).
+    create_search_objects(op.get_bind())
+
 
 def downgrade() -> None:
+    drop_search_objects(op.get_bind())
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.drop_index("ix_deliveries_due")
         batch_op.drop_index(batch_op.f("ix_deliveries_channel_id"))
@@ -300,6 +318,8 @@ def downgrade() -> None:
 
     op.drop_table("outbox")
     with op.batch_alter_table("reports", schema=None) as batch_op:
+        batch_op.drop_index("ix_reports_suggestions")
+        batch_op.drop_index("ix_reports_created")
         batch_op.drop_index("ix_reports_site_created")
         batch_op.drop_index("ix_reports_group")
 
@@ -309,6 +329,9 @@ def downgrade() -> None:
 
     op.drop_table("group_events")
     with op.batch_alter_table("groups", schema=None) as batch_op:
+        batch_op.drop_index("ix_groups_fixed")
+        batch_op.drop_index("ix_groups_first_seen")
+        batch_op.drop_index("ix_groups_triage")
         batch_op.drop_index("ix_groups_recent")
         batch_op.drop_index("ix_groups_page")
         batch_op.drop_index("ix_groups_inbox")

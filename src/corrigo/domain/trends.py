@@ -1,0 +1,74 @@
+"""Pure arithmetic behind the statistics page: medians, day series, URL sections."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+
+
+def median(values: Sequence[float]) -> float | None:
+    """The median of `values` (mean of the two middle ones for an even count); None if empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def day_range(first: date, last: date) -> list[date]:
+    """Every calendar day from `first` to `last`, both included."""
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+def fill_days(first: date, last: date, counts: Mapping[date, int]) -> list[int]:
+    """One count per day from `first` to `last`; days without rows count 0."""
+    return [counts.get(day, 0) for day in day_range(first, last)]
+
+
+def rebucket(first: date, values: Sequence[int], size: int) -> tuple[list[date], list[int]]:
+    """Sum a day series into buckets of `size` days; returns each bucket's first day and sum.
+
+    The last bucket may be shorter (it ends today).
+    """
+    if size < 1:
+        raise ValueError("bucket size must be at least one day")
+    starts = [first + timedelta(days=offset) for offset in range(0, len(values), size)]
+    sums = [sum(values[offset : offset + size]) for offset in range(0, len(values), size)]
+    return starts, sums
+
+
+def section_of(url: str, depth: int = 1) -> str:
+    """The site section a page belongs to: host plus its first `depth` folders.
+
+    ``https://news.example/politics/2026/budget`` is in ``news.example/politics/``;
+    a page directly under the root (``/about``) is in ``news.example/``. Called
+    once per page with misprints, so it slices the (normalised) address instead
+    of parsing it in full.
+    """
+    host, _slash, rest = url.partition("://")[2].partition("/")
+    path = rest.split("?", 1)[0].split("#", 1)[0]
+    folders = [segment for segment in path.split("/")[:-1] if segment]
+    section = "/".join(folders[:depth])
+    return f"{host.lower()}/{section}{'/' if section else ''}"
+
+
+def top_sections(
+    pages: Iterable[tuple[str, int]], limit: int, depth: int = 1
+) -> list[tuple[str, int]]:
+    """Fold per-page counts into per-section counts; the `limit` largest, ties by name."""
+    totals: Counter[str] = Counter()
+    for url, count in pages:
+        totals[section_of(url, depth)] += count
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
+
+
+def duration_parts(seconds: float) -> tuple[float, str]:
+    """A duration as (amount, unit) with unit 'minutes', 'hours' or 'days', whichever reads best."""
+    if seconds < 2 * 3600:
+        return round(seconds / 60, 1), "minutes"
+    if seconds < 72 * 3600:
+        return round(seconds / 3600, 1), "hours"
+    return round(seconds / 86400, 1), "days"

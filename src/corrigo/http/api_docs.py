@@ -1,0 +1,189 @@
+"""OpenAPI descriptions of the editors' API (groups, decisions, sites, deliveries, export).
+
+Every endpoint accepts an API token (``Authorization: Bearer …``) or a
+signed-in dashboard session; with a session, POSTs need the session's
+``X-CSRF-Token`` header. An editor sees only their sites: anything of another
+site answers 404, like something that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from corrigo.http.api import BulkDecision, Decision
+from corrigo.store.inbox import MAX_LIMIT, MAX_SEARCH, STATUS_ORDER
+
+REF = "#/components/schemas/{name}"
+SECURITY = [{"token": []}, {"session": []}]
+
+
+def error(description: str) -> dict[str, Any]:
+    """A response answered with the JSON error body."""
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": REF.format(name="ErrorBody")}}},
+    }
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "schema": schema, "description": description}
+
+
+def _path_id(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _json(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": schema or {"type": "object"}}},
+    }
+
+
+INBOX_FILTERS = [
+    _query("site", {"type": "string"}, "A site's public key (404 if it is not yours)."),
+    _query(
+        "status",
+        {"enum": [*STATUS_ORDER, "all"]},
+        "Only this status; by default every status, open ones first.",
+    ),
+    _query("lang", {"type": "string"}, "Page language, e.g. uk (also matches uk-UA)."),
+    _query("url", {"type": "string"}, "Page addresses starting with this (a site section)."),
+    _query("since", {"type": "string", "format": "date"}, "A report on or after this day (UTC)."),
+    _query("until", {"type": "string", "format": "date"}, "A report on or before this day (UTC)."),
+    _query(
+        "q",
+        {"type": "string", "maxLength": MAX_SEARCH},
+        "Text in the quote or in a reader's comment (case-insensitive).",
+    ),
+]
+_COMMON = {"401": error("No session and no valid token"), "404": error("Not found, or not yours")}
+
+
+def group_schemas() -> dict[str, Any]:
+    """JSON Schemas of the decision bodies, from the types the API decodes them with."""
+    _refs, components = msgspec.json.schema_components([Decision, BulkDecision], ref_template=REF)
+    return components
+
+
+def _decision_body(name: str) -> dict[str, Any]:
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": REF.format(name=name)}}},
+    }
+
+
+def editor_paths() -> dict[str, Any]:
+    """The paths of the editors' API."""
+    decided = {
+        "200": _json("The group(s) after the decision"),
+        "403": error("Session without the right X-CSRF-Token"),
+        "422": error("A field breaks a rule"),
+        **_COMMON,
+    }
+    return {
+        "/api/v1/groups": {
+            "get": {
+                "summary": "The inbox: error groups, open first, most reported, most recent",
+                "description": "Keyset-paginated: pass the answer's `next` as `after`.",
+                "security": SECURITY,
+                "parameters": [
+                    *INBOX_FILTERS,
+                    _query("after", {"type": "string"}, "The `next` cursor of the previous page."),
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}, ""),
+                ],
+                "responses": {
+                    "200": _json("`items` and the `next` cursor (null on the last page)"),
+                    "422": error("A filter value is not valid"),
+                    **_COMMON,
+                },
+            },
+        },
+        "/api/v1/groups/{group_id}": {
+            "get": {
+                "summary": "One group: reports, proposed corrections as word diffs, decisions",
+                "security": SECURITY,
+                "parameters": [_path_id("group_id")],
+                "responses": {"200": _json("The group"), **_COMMON},
+            },
+        },
+        "/api/v1/groups/{group_id}/actions": {
+            "post": {
+                "summary": "Decide on a group: fixed, reject, spam or reopen, with a note",
+                "security": SECURITY,
+                "parameters": [_path_id("group_id")],
+                "requestBody": _decision_body("Decision"),
+                "responses": decided,
+            },
+        },
+        "/api/v1/groups/actions": {
+            "post": {
+                "summary": "The same decision on several groups (all yours, or nothing changes)",
+                "security": SECURITY,
+                "requestBody": _decision_body("BulkDecision"),
+                "responses": decided,
+            },
+        },
+        "/api/v1/sites": {
+            "get": {
+                "summary": "The sites you may see (their keys filter the inbox)",
+                "security": SECURITY,
+                "responses": {"200": _json("`items`: key, name, lang"), **_COMMON},
+            },
+        },
+        "/api/v1/deliveries": {
+            "get": {
+                "summary": "Notification deliveries of your sites, newest first",
+                "security": SECURITY,
+                "parameters": [
+                    _query(
+                        "status",
+                        {"enum": ["pending", "sending", "sent", "failed", "digest", "all"]},
+                        "failed by default",
+                    ),
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 500}, ""),
+                    _query("before", {"type": "integer"}, "The `next` id of the previous page."),
+                ],
+                "responses": {
+                    "200": _json("`items` and `next`"),
+                    "422": error("A parameter is not valid"),
+                    **_COMMON,
+                },
+            },
+        },
+        "/api/v1/deliveries/{delivery_id}/retry": {
+            "post": {
+                "summary": "Send a failed delivery again now",
+                "security": SECURITY,
+                "parameters": [_path_id("delivery_id")],
+                "responses": {
+                    "200": _json("The delivery, queued"),
+                    "403": error("Session without the right X-CSRF-Token"),
+                    "409": error("The delivery has not failed"),
+                    **_COMMON,
+                },
+            },
+        },
+        "/api/v1/export": {
+            "get": {
+                "summary": "Groups or reports as CSV or JSON, filtered like the inbox",
+                "description": "CSV cells a spreadsheet would read as a formula are neutralised.",
+                "security": SECURITY,
+                "parameters": [
+                    _query("what", {"enum": ["groups", "reports"]}, "groups by default"),
+                    _query("format", {"enum": ["csv", "json"]}, "csv by default"),
+                    *INBOX_FILTERS,
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The file",
+                        "content": {"text/csv": {}, "application/json": {}},
+                    },
+                    "422": error("A parameter is not valid"),
+                    **_COMMON,
+                },
+            },
+        },
+    }

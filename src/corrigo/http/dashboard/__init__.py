@@ -1,0 +1,37 @@
+"""The editors' dashboard under ``/dashboard/``: server-rendered pages.
+
+`routes` is the list the application mounts; feature modules add theirs here.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from corrigo.http.dashboard import (
+    account,
+    actions,
+    admin_channels,
+    admin_editors,
+    admin_sites,
+    deliveries,
+    export,
+    group,
+    inbox,
+    stats,
+)
+from corrigo.http.dashboard.templating import STATIC
+
+routes: list[BaseRoute] = [
+    Mount("/dashboard/static", StaticFiles(directory=STATIC), name="dashboard-static"),
+    *account.routes,
+    *inbox.routes,
+    *group.routes,
+    *actions.routes,
+    *deliveries.routes,
+    *admin_sites.routes,
+    *admin_editors.routes,
+    *admin_channels.routes,
+    *stats.routes,
+    *export.routes,
+]

@@ -1,0 +1,153 @@
+"""Admin pages for notification channels: add, switch on/off, remove.
+
+Values are checked by `corrigo.workers.channel_admin` (shared with the CLI). A
+webhook's generated signing secret is shown once, in the answer to the POST.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+import corrigo.http.convertors  # noqa: F401  (registers {…:id} and {…:bigid})
+from corrigo.http.dashboard.auth import render, require_admin
+from corrigo.http.dashboard.csrf import verified_form
+from corrigo.http.dashboard.forms import text_field
+from corrigo.http.db import in_session
+from corrigo.store.admin import AdminError
+from corrigo.store.inbox import sites_of
+from corrigo.store.models import Channel, Site
+from corrigo.workers.channel_admin import (
+    create_channel,
+    describe_target,
+    list_channels,
+    remove_channel,
+)
+from corrigo.workers.channels.base import KINDS
+
+
+async def _list_page(
+    request: Request,
+    error: str | None = None,
+    values: dict[str, str] | None = None,
+    secret: tuple[str, str] | None = None,
+) -> Response:
+    def load(session: Session) -> tuple[list[tuple[Channel, str, str]], list[Site]]:
+        channels = [
+            (channel, key, describe_target(channel.kind, channel.target))
+            for channel, key in list_channels(session)
+        ]
+        return channels, sites_of(session, None)
+
+    channels, sites = await in_session(request, load)
+    return render(
+        request,
+        "admin_channels.html",
+        {
+            "channels": channels,
+            "sites": sites,
+            "kinds": KINDS,
+            "error": error,
+            "values": values or {},
+            "secret": secret,
+            "saved": request.query_params.get("saved", ""),
+        },
+        status_code=400 if error else 200,
+    )
+
+
+async def channels_page(request: Request) -> Response:
+    """Every channel by site, and a form to add one."""
+    await require_admin(request)
+    return await _list_page(request)
+
+
+async def add_channel(request: Request) -> Response:
+    """Create a channel; a webhook's generated secret is shown once."""
+    ctx = await require_admin(request)
+    form = await verified_form(request, ctx)
+    values = {
+        name: text_field(form, name, limit)
+        for name, limit in (
+            ("site", 64),
+            ("kind", 10),
+            ("target", 2048),
+            ("secret", 200),
+            ("digest_time", 5),
+            ("timezone", 64),
+            ("url_prefix", 2048),
+            ("author", 200),
+        )
+    }
+
+    def create(session: Session) -> tuple[str, str]:
+        kind = values["kind"]
+        secret = values["secret"] or None
+        channel = create_channel(
+            session,
+            values["site"],
+            kind,
+            values["target"],
+            secret=None if kind in ("email", "slack") else secret,
+            digest_time=values["digest_time"] or None,
+            timezone=values["timezone"] or "UTC",
+            url_prefix=values["url_prefix"],
+            author=values["author"],
+        )
+        session.commit()
+        return describe_target(channel.kind, channel.target), channel.secret
+
+    try:
+        target, secret = await in_session(request, create)
+    except AdminError as error:
+        return await _list_page(request, str(error), values)
+    if values["kind"] == "webhook" and not values["secret"]:
+        return await _list_page(request, secret=(target, secret))
+    return RedirectResponse("/dashboard/admin/channels?saved=added", status_code=303)
+
+
+async def toggle_channel(request: Request) -> Response:
+    """Switch a channel off (nothing is sent to it) or on again."""
+    ctx = await require_admin(request)
+    await verified_form(request, ctx)
+    channel_id: int = request.path_params["channel_id"]
+
+    def toggle(session: Session) -> bool:
+        channel = session.get(Channel, channel_id)
+        if channel is None:
+            return False
+        channel.enabled = not channel.enabled
+        session.commit()
+        return True
+
+    if not await in_session(request, toggle):
+        raise HTTPException(404)
+    return RedirectResponse("/dashboard/admin/channels?saved=switched", status_code=303)
+
+
+async def delete_channel(request: Request) -> Response:
+    """Remove a channel and its pending deliveries."""
+    ctx = await require_admin(request)
+    await verified_form(request, ctx)
+    channel_id: int = request.path_params["channel_id"]
+
+    def remove(session: Session) -> None:
+        remove_channel(session, channel_id)
+        session.commit()
+
+    try:
+        await in_session(request, remove)
+    except AdminError:
+        raise HTTPException(404) from None
+    return RedirectResponse("/dashboard/admin/channels?saved=removed", status_code=303)
+
+
+routes = [
+    Route("/dashboard/admin/channels", channels_page, methods=["GET"]),
+    Route("/dashboard/admin/channels", add_channel, methods=["POST"]),
+    Route("/dashboard/admin/channels/{channel_id:id}/toggle", toggle_channel, methods=["POST"]),
+    Route("/dashboard/admin/channels/{channel_id:id}/delete", delete_channel, methods=["POST"]),
+]

@@ -1,0 +1,124 @@
+"""Admin pages for sites: list, add, rename, allowed origins, language, embed snippet."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+import corrigo.http.convertors  # noqa: F401  (registers {…:id} and {…:bigid})
+from corrigo.http.dashboard.auth import render, require_admin
+from corrigo.http.dashboard.csrf import verified_form
+from corrigo.http.dashboard.forms import text_field
+from corrigo.http.db import in_session
+from corrigo.http.state import state_of
+from corrigo.store.admin import AdminError, create_site
+from corrigo.store.models import Site
+from corrigo.store.site_settings import UnknownSite, parse_origins, update_site
+
+MAX_ORIGINS_TEXT = 8000
+
+
+def _all_sites(session: Session) -> list[Site]:
+    return list(session.execute(select(Site).order_by(Site.name, Site.id)).scalars())
+
+
+async def _list_page(
+    request: Request, error: str | None = None, values: dict[str, str] | None = None
+) -> Response:
+    sites = await in_session(request, _all_sites)
+    return render(
+        request,
+        "admin_sites.html",
+        {"sites": sites, "error": error, "values": values or {}},
+        status_code=400 if error else 200,
+    )
+
+
+async def sites_page(request: Request) -> Response:
+    """Every site with its key and origins, and a form to add one."""
+    await require_admin(request)
+    return await _list_page(request)
+
+
+async def add_site(request: Request) -> Response:
+    """Create a site from the form; its page then shows the embed snippet."""
+    ctx = await require_admin(request)
+    form = await verified_form(request, ctx)
+    values = {
+        "name": text_field(form, "name", 200),
+        "origins": text_field(form, "origins", MAX_ORIGINS_TEXT),
+        "lang": text_field(form, "lang", 35) or "en",
+    }
+
+    def create(session: Session) -> int:
+        site = create_site(
+            session, values["name"], parse_origins(values["origins"]), values["lang"]
+        )
+        session.commit()
+        return site.id
+
+    try:
+        site_id = await in_session(request, create)
+    except AdminError as error:
+        return await _list_page(request, str(error), values)
+    state_of(request).site_cache.clear()
+    return RedirectResponse(f"/dashboard/admin/sites/{site_id}?saved=1", status_code=303)
+
+
+async def _site_page(request: Request, error: str | None = None) -> Response:
+    site_id: int = request.path_params["site_id"]
+    site = await in_session(request, lambda session: session.get(Site, site_id))
+    if site is None:
+        raise HTTPException(404)
+    return render(
+        request,
+        "admin_site.html",
+        {
+            "site": site,
+            "error": error,
+            "saved": request.query_params.get("saved") == "1" and error is None,
+            "base_url": state_of(request).settings.base_url,
+        },
+        status_code=400 if error else 200,
+    )
+
+
+async def site_page(request: Request) -> Response:
+    """One site's settings and its embed snippet."""
+    await require_admin(request)
+    return await _site_page(request)
+
+
+async def save_site(request: Request) -> Response:
+    """Save a site's name, origins and language."""
+    ctx = await require_admin(request)
+    form = await verified_form(request, ctx)
+    site_id: int = request.path_params["site_id"]
+    name = text_field(form, "name", 200)
+    origins = text_field(form, "origins", MAX_ORIGINS_TEXT)
+    lang = text_field(form, "lang", 35)
+
+    def save(session: Session) -> None:
+        update_site(session, site_id, name, parse_origins(origins), lang)
+        session.commit()
+
+    try:
+        await in_session(request, save)
+    except UnknownSite:
+        raise HTTPException(404) from None
+    except AdminError as error:
+        return await _site_page(request, str(error))
+    state_of(request).site_cache.clear()
+    return RedirectResponse(f"/dashboard/admin/sites/{site_id}?saved=1", status_code=303)
+
+
+routes = [
+    Route("/dashboard/admin/sites", sites_page, methods=["GET"]),
+    Route("/dashboard/admin/sites", add_site, methods=["POST"]),
+    Route("/dashboard/admin/sites/{site_id:id}", site_page, methods=["GET"]),
+    Route("/dashboard/admin/sites/{site_id:id}", save_site, methods=["POST"]),
+]

@@ -1,0 +1,76 @@
+"""The inbox page: filters, the list of error groups, bulk selection, the next page."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from corrigo.http.dashboard.auth import render, require_editor
+from corrigo.http.dashboard.i18n import LANGUAGES
+from corrigo.http.dashboard.notices import notice_for
+from corrigo.http.db import in_session
+from corrigo.http.inbox_params import parse_inbox_query
+from corrigo.store.inbox import STATUS_ORDER, InboxError, InboxPage, inbox_page, sites_of
+from corrigo.store.triage import NotVisible
+
+# Query parameters kept in links to further pages: the filter and the page length.
+FILTER_PARAMS = ("site", "status", "lang", "url", "since", "until", "q", "limit")
+
+
+def page_link(params: dict[str, str], after: str | None = None) -> str:
+    """The inbox address with these filters (empty ones dropped), from `after` on."""
+    kept = {name: params[name] for name in FILTER_PARAMS if params.get(name)}
+    if after:
+        kept["after"] = after
+    return "/dashboard/" + (f"?{urlencode(kept)}" if kept else "")
+
+
+async def inbox(request: Request) -> Response:
+    """The inbox of the signed-in editor."""
+    ctx = await require_editor(request)
+    params = {name: value for name, value in request.query_params.items()}
+
+    def load(session: Session) -> tuple[list[Any], InboxPage | None, str | None]:
+        sites = sites_of(session, ctx.site_ids)
+        try:
+            query = parse_inbox_query(params, session, ctx.site_ids)
+        except InboxError as error:
+            return sites, None, error.field
+        return (
+            sites,
+            inbox_page(session, ctx.site_ids, query.wanted, query.after, query.limit),
+            None,
+        )
+
+    try:
+        sites, page, bad_field = await in_session(request, load)
+    except NotVisible:
+        raise HTTPException(404) from None
+    languages = sorted({site.default_lang for site in sites} | set(LANGUAGES))
+    here = page_link(params, params.get("after"))
+    return render(
+        request,
+        "inbox.html",
+        {
+            "params": params,
+            "sites": sites,
+            "statuses": STATUS_ORDER,
+            "languages": languages,
+            "page": page,
+            "bad_field": bad_field,
+            "next_link": page_link(params, page.next_cursor) if page and page.next_cursor else None,
+            "first_link": page_link(params) if params.get("after") else None,
+            "here": here,
+            "notice": notice_for(request),
+        },
+        status_code=400 if bad_field else 200,
+    )
+
+
+routes = [Route("/dashboard/", inbox, methods=["GET"])]

@@ -1,0 +1,29 @@
+"""Short confirmations shown after a redirect (`?done=fixed&n=3`), in the editor's language.
+
+Only known codes and a number travel in the address, never free text, so a
+crafted link cannot put words on the page.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from corrigo.http.dashboard.i18n import translations
+from corrigo.http.dashboard.templating import request_lang
+
+
+def notice_for(request: Request) -> str | None:
+    """The confirmation for this request's `done`/`n` parameters, or None."""
+    done = request.query_params.get("done", "")
+    raw_count = request.query_params.get("n", "1")
+    count = int(raw_count) if raw_count.isdigit() and len(raw_count) < 6 else 1
+    catalogue = translations(request_lang(request))
+    ngettext = catalogue.ngettext
+    messages = {
+        "fixed": ngettext("Marked fixed.", "{n} misprints marked fixed.", count),
+        "reject": ngettext("Rejected.", "{n} misprints rejected.", count),
+        "spam": ngettext("Marked spam.", "{n} misprints marked spam.", count),
+        "reopen": ngettext("Reopened.", "{n} misprints reopened.", count),
+    }
+    message = messages.get(done)
+    return None if message is None else message.format(n=count)

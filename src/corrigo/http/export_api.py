@@ -1,0 +1,34 @@
+"""``GET /api/v1/export``: the dashboard's export for an API token or a signed-in session."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from corrigo.http.api import ApiError, api_context
+from corrigo.http.dashboard.export import download, parse_export
+from corrigo.store.inbox import InboxError
+from corrigo.store.triage import NotVisible
+
+
+async def export_api(request: Request) -> Response:
+    """The export file (what=groups|reports, format=csv|json, inbox filters), streamed.
+
+    Errors answer JSON like the rest of the API: 401 without credentials, 404
+    for a site the caller may not see, 422 for a bad parameter.
+    """
+    try:
+        ctx = await api_context(request)
+        try:
+            export = await parse_export(request, ctx)
+        except NotVisible:
+            raise ApiError(404, "not_found", "No such group or site.") from None
+        except InboxError as error:
+            raise ApiError(422, "invalid", str(error), error.field) from None
+    except ApiError as error:
+        return error.response()
+    return download(request, ctx, export, bom=False)
+
+
+routes = [Route("/api/v1/export", export_api, methods=["GET"])]

@@ -1,0 +1,75 @@
+"""Reading the inbox's filters from a query string (shared by the pages and the JSON API)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from corrigo.store.inbox import DEFAULT_LIMIT, MAX_LIMIT, Cursor, InboxError, InboxFilter
+from corrigo.store.models import Site
+from corrigo.store.triage import NotVisible
+
+# Longest accepted value of any filter parameter; anything longer is refused.
+MAX_PARAM = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class InboxQuery:
+    """A parsed inbox request: the filter, where the page starts and how long it is."""
+
+    wanted: InboxFilter
+    after: Cursor | None
+    limit: int
+
+
+def _day(params: Mapping[str, str], name: str) -> date | None:
+    raw = params.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InboxError(name, f"{name} must be a date such as 2024-05-31") from None
+
+
+def _limit(params: Mapping[str, str]) -> int:
+    raw = params.get("limit", "").strip()
+    if not raw:
+        return DEFAULT_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise InboxError("limit", f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    return int(raw)
+
+
+def site_id_for_key(session: Session, site_ids: Sequence[int] | None, key: str) -> int:
+    """The id of a visible site by public key; NotVisible (answered 404) otherwise."""
+    site_id = session.execute(select(Site.id).where(Site.public_key == key)).scalar()
+    if site_id is None or (site_ids is not None and site_id not in site_ids):
+        raise NotVisible(key)
+    return site_id
+
+
+def parse_inbox_query(
+    params: Mapping[str, str], session: Session, site_ids: Sequence[int] | None
+) -> InboxQuery:
+    """The inbox request in `params`; raises InboxError (bad value) or NotVisible (site)."""
+    for name, value in params.items():
+        if len(value) > MAX_PARAM:
+            raise InboxError(name, f"{name} is too long")
+    status = params.get("status", "").strip()
+    site_key = params.get("site", "").strip()
+    after = params.get("after", "").strip()
+    wanted = InboxFilter(
+        site_id=site_id_for_key(session, site_ids, site_key) if site_key else None,
+        status=None if status in ("", "all") else status,
+        lang=params.get("lang", "").strip(),
+        url_prefix=params.get("url", "").strip(),
+        since=_day(params, "since"),
+        until=_day(params, "until"),
+        search=params.get("q", "").strip(),
+    )
+    return InboxQuery(wanted, Cursor.decode(after) if after else None, _limit(params))

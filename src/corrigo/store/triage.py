@@ -1,0 +1,103 @@
+"""Editors' decisions on groups: fixed, rejected, spam, reopened; each one recorded.
+
+A decision is remembered: the ingest lets new reports of a rejected or spam
+group join it quietly (see `corrigo.store.ingest`), and only a fixed group
+reported again reopens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from corrigo.store.errors import FieldError
+from corrigo.store.inbox import MAX_ID
+from corrigo.store.models import ErrorGroup, GroupEvent
+
+# Action name → the status it sets.
+ACTIONS = {"fixed": "fixed", "reject": "rejected", "spam": "spam", "reopen": "open"}
+MAX_NOTE = 2000
+MAX_BULK = 500
+
+
+class TriageError(FieldError):
+    """An action the store refuses; `field` names the offending input."""
+
+
+class NotVisible(LookupError):
+    """A group that does not exist or belongs to a site the editor may not see."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What an editor decided: the action and an optional note."""
+
+    action: str
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.action not in ACTIONS:
+            raise TriageError("action", "action must be one of " + ", ".join(ACTIONS))
+        if len(self.note) > MAX_NOTE:
+            raise TriageError("note", f"a note may be at most {MAX_NOTE} characters")
+
+    @property
+    def status(self) -> str:
+        """The status the action sets."""
+        return ACTIONS[self.action]
+
+
+def decide(
+    session: Session,
+    site_ids: Sequence[int] | None,
+    group_ids: Sequence[int],
+    decision: Decision,
+    editor_id: int | None,
+    now: datetime | None = None,
+) -> list[ErrorGroup]:
+    """Apply a decision to groups the editor may see; returns them in the order asked.
+
+    All or nothing: if any id is unknown or outside `site_ids`, :class:`NotVisible`
+    is raised and nothing changes. A group already in the target status keeps its
+    history unchanged (pressing "fixed" twice records one decision).
+    """
+    ids = list(dict.fromkeys(group_ids))
+    if not ids:
+        raise TriageError("ids", "select at least one group")
+    if len(ids) > MAX_BULK:
+        raise TriageError("ids", f"at most {MAX_BULK} groups at once")
+    if any(not 0 < group_id <= MAX_ID for group_id in ids):
+        raise NotVisible(ids)
+    now = now or datetime.now(UTC)
+    query = select(ErrorGroup).where(ErrorGroup.id.in_(ids)).with_for_update()
+    if site_ids is not None:
+        query = query.where(ErrorGroup.site_id.in_(list(site_ids)))
+    found = {group.id: group for group in session.execute(query).scalars()}
+    if len(found) != len(ids):
+        raise NotVisible(sorted(set(ids) - set(found)))
+    note = decision.note.strip()
+    for group_id in ids:
+        group = found[group_id]
+        if group.status == decision.status:
+            continue
+        session.add(
+            GroupEvent(
+                group_id=group.id,
+                editor_id=editor_id,
+                action=decision.action,
+                from_status=group.status,
+                to_status=decision.status,
+                note=note,
+                created_at=now,
+            )
+        )
+        group.status = decision.status
+        group.status_changed_at = now
+        group.status_changed_by = editor_id
+        group.status_note = note
+    session.flush()
+    return [found[group_id] for group_id in ids]
