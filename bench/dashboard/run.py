@@ -226,6 +226,7 @@ def main() -> None:
     shape = Shape(args.reports, args.groups, args.sites, args.seed)
     try:
         prepare(sqlite_path, pg_url, args.reuse, shape)
+        load_before = os.getloadavg()[0]
         lines = [
             f"{shape.reports:,} reports, {shape.groups:,} groups, {shape.sites} sites; "
             f"{args.runs} renders per scenario; times in ms, server-side",
@@ -235,6 +236,11 @@ def main() -> None:
         ]
         for name, url in (("SQLite", f"sqlite:///{sqlite_path}"), ("PostgreSQL", pg_url)):
             lines += report(name, measure(url, args.data_dir / "data", args.runs, args.seed))
+        # The machine is shared: its load says how much the figures owe to other work.
+        lines += [
+            "",
+            f"load average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after",
+        ]
         print("\n".join(lines))
     finally:
         if not args.keep:

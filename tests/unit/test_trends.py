@@ -33,10 +33,13 @@ def test_days_are_filled_with_zeros() -> None:
     assert fill_days(first, last, {date(2026, 3, 1): 4, date(2025, 1, 1): 9}) == [0, 0, 4, 0]
 
 
-def test_rebucket_sums_weeks_and_keeps_a_short_last_bucket() -> None:
+def test_rebucket_sums_weeks_ending_with_a_whole_one() -> None:
     starts, sums = rebucket(date(2026, 1, 1), list(range(10)), 7)
-    assert starts == [date(2026, 1, 1), date(2026, 1, 8)]
-    assert sums == [21, 24]
+    # The short bucket is the oldest (3 days), the latest is a whole week.
+    assert starts == [date(2026, 1, 1), date(2026, 1, 4)]
+    assert sums == [0 + 1 + 2, 3 + 4 + 5 + 6 + 7 + 8 + 9]
+    assert rebucket(date(2026, 1, 1), list(range(14)), 7)[1] == [21, 70]
+    assert rebucket(date(2026, 1, 1), [], 7) == ([], [])
     assert rebucket(date(2026, 1, 1), [1, 2], 1) == ([date(2026, 1, 1), date(2026, 1, 2)], [1, 2])
     with pytest.raises(ValueError):
         rebucket(date(2026, 1, 1), [1], 0)

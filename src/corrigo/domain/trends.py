@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
+from itertools import pairwise
 
 
 def median(values: Sequence[float]) -> float | None:
@@ -31,12 +32,15 @@ def fill_days(first: date, last: date, counts: Mapping[date, int]) -> list[int]:
 def rebucket(first: date, values: Sequence[int], size: int) -> tuple[list[date], list[int]]:
     """Sum a day series into buckets of `size` days; returns each bucket's first day and sum.
 
-    The last bucket may be shorter (it ends today).
+    Buckets are counted back from the last day, so the latest one is whole and a
+    short bucket, if any, is the oldest: a dip at the end would read as a drop.
     """
     if size < 1:
         raise ValueError("bucket size must be at least one day")
-    starts = [first + timedelta(days=offset) for offset in range(0, len(values), size)]
-    sums = [sum(values[offset : offset + size]) for offset in range(0, len(values), size)]
+    head = len(values) % size
+    bounds = ([0] if head else []) + list(range(head, len(values) + 1, size))
+    starts = [first + timedelta(days=start) for start in bounds[:-1]]
+    sums = [sum(values[start:end]) for start, end in pairwise(bounds)]
     return starts, sums
 
 
