@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 
 import msgspec
@@ -12,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from corrigo.domain.origins import origin_allowed
-from corrigo.domain.privacy import reader_hash
+from corrigo.domain.privacy import DailyHasher
 from corrigo.domain.report import MAX_BODY_BYTES, Accepted, InputError, decode, validate
 from corrigo.http.client_address import client_address
 from corrigo.http.state import AppState, state_of
@@ -67,12 +68,12 @@ async def _site(state: AppState, key: str) -> SiteInfo | None:
 
 
 async def _reader_hash(state: AppState, address: str) -> str:
-    day = today()
-    salt = state.extras.get("salt")
-    if salt is None or salt[0] != day:
-        salt = (day, await run_in_threadpool(salt_for, state.engine, day))
-        state.extras["salt"] = salt
-    return reader_hash(salt[1], address)
+    hasher = state.reader_hasher
+    if hasher is None or not hasher.valid_at(time.time()):
+        day = today()
+        hasher = DailyHasher(day, await run_in_threadpool(salt_for, state.engine, day))
+        state.reader_hasher = hasher
+    return hasher.hash(address)
 
 
 async def preflight(request: Request) -> Response:

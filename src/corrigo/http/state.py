@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from corrigo.config import Settings
+from corrigo.domain.privacy import DailyHasher
 from corrigo.http.ratelimit import Limiter
 from corrigo.store.sites import SiteCache
 from corrigo.store.writer import ReportWriter
@@ -47,7 +48,8 @@ class AppState:
     limiter: Limiter
     site_cache: SiteCache
     metrics: Metrics = field(default_factory=Metrics)
-    extras: dict[str, Any] = field(default_factory=dict)
+    # The day's reader-address hasher, replaced at UTC midnight (see http/ingest.py).
+    reader_hasher: DailyHasher | None = None
 
 
 def state_of(request: Request) -> AppState:
