@@ -91,21 +91,27 @@ def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
     return f"sqlite:///{target}"
 
 
+def settings_for(data_dir: Path, database_url: str, **overrides: Any) -> Settings:
+    """Test settings on `database_url`: a fixed secret, rate limits off unless overridden."""
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "database_url": database_url,
+        "secret_key": SECRET,
+        "rate_limit_reader": "off",
+        "rate_limit_site": "off",
+        **overrides,
+    }
+    return load_settings(**values)
+
+
 @pytest.fixture
 def make_settings(tmp_path: Path, database_url: str) -> Callable[..., Settings]:
     """Build settings on the test's database; limits are off unless a test sets them."""
 
     def build(**overrides: Any) -> Settings:
-        values: dict[str, Any] = {
-            "data_dir": tmp_path / "data",
-            "database_url": database_url,
-            "secret_key": SECRET,
-            "rate_limit_reader": "off",
-            "rate_limit_site": "off",
-            "base_url": "http://testserver",
-        }
-        values.update(overrides)
-        return load_settings(**values)
+        return settings_for(
+            tmp_path / "data", database_url, **{"base_url": "http://testserver", **overrides}
+        )
 
     return build
 

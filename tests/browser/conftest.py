@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from corrigo.config import Settings, load_settings
+from corrigo.config import Settings
 from corrigo.demo import ensure_demo
 from corrigo.store.db import make_engine, make_sessionmaker
-from tests.conftest import SECRET, LiveServer
+from tests.conftest import LiveServer, settings_for
 
 CHROMIUM = os.environ.get("CORRIGO_CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -87,15 +87,7 @@ def browser_settings(tmp_path: Path, sqlite_url: str) -> Callable[..., Settings]
     """Settings for a live server on SQLite (browser tests need only one backend)."""
 
     def build(**overrides: Any) -> Settings:
-        values: dict[str, Any] = {
-            "data_dir": tmp_path / "data",
-            "database_url": sqlite_url,
-            "secret_key": SECRET,
-            "rate_limit_reader": "off",
-            "rate_limit_site": "off",
-        }
-        values.update(overrides)
-        return load_settings(**values)
+        return settings_for(tmp_path / "data", sqlite_url, **overrides)
 
     return build
 
