@@ -1,3 +1,7 @@
+import random
+import re
+import unicodedata
+
 import pytest
 
 from corrigo.domain.origins import normalize_origin, origin_allowed
@@ -11,6 +15,29 @@ def test_clean_nfc_controls_and_whitespace() -> None:
     assert clean("a\u0000b\u200bc\u202ed") == "abcd"
     assert clean("  two \t\n words ") == " two words "
     assert clean_stripped("  two \t\n words ") == "two words"
+
+
+# Characters that test each rule of `clean`: invisible ones, Unicode spaces that are
+# not printable, a space that NFC rewrites (U+2000), combining marks, Cyrillic.
+_TRICKY = "ab \t\n\r\x00\x1f\x7f\x85\xa0\u0301\u0439\u0438\u0306\u2000\u2028\u200b\u202e\ufeffé"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_clean_output_is_nfc_visible_and_folded_for_any_mix(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(2000):
+        raw = "".join(rng.choice(_TRICKY) for _ in range(rng.randint(0, 12)))
+        cleaned = clean(raw)
+        assert unicodedata.is_normalized("NFC", cleaned), repr(raw)
+        assert not re.search(r"\s\s", cleaned), repr(raw)
+        assert all(c == " " or c.isprintable() for c in cleaned), repr(raw)
+        assert clean(cleaned) == cleaned, repr(raw)
+
+
+def test_clean_keeps_clean_text_as_it_is() -> None:
+    assert clean("Plain words, one space each.") == "Plain words, one space each."
+    assert clean(" Київ ") == " Київ "
+    assert clean("x\u0438\u0306") == "x\u0439"  # decomposed й: printable, still composed
 
 
 def test_clean_multiline_keeps_paragraphs_only() -> None:

@@ -20,9 +20,15 @@ def clean(value: str) -> str:
     Leading and trailing whitespace is kept (folded), because a quote's prefix
     may legitimately end with a space; callers strip where the field allows.
     """
-    value = unicodedata.normalize("NFC", value)
-    value = _INVISIBLE.sub("", value)
-    return _WHITESPACE.sub(" ", value)
+    # Most text is already clean. A printable string holds no control or format
+    # character, and its only whitespace is U+0020, so folding is needed only
+    # where two spaces meet. The ingest calls this for every field of every report.
+    if value.isprintable() and "  " not in value:
+        return value if value.isascii() else unicodedata.normalize("NFC", value)
+    # Normalise last: dropping an invisible character can bring a letter and a
+    # combining mark together, which NFC then composes.
+    value = _WHITESPACE.sub(" ", _INVISIBLE.sub("", value))
+    return unicodedata.normalize("NFC", value)
 
 
 def clean_stripped(value: str) -> str:
@@ -32,7 +38,6 @@ def clean_stripped(value: str) -> str:
 
 def clean_multiline(value: str) -> str:
     """Like :func:`clean_stripped` but keeps line breaks (for comments)."""
-    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
-    value = _INVISIBLE.sub("", value)
+    value = _INVISIBLE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     lines = [_WHITESPACE.sub(" ", line).strip() for line in value.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return unicodedata.normalize("NFC", re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip())
