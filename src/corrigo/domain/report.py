@@ -10,7 +10,7 @@ import msgspec
 from corrigo.domain.fingerprint import fingerprint, page_hash
 from corrigo.domain.quote import Quote
 from corrigo.domain.text import clean, clean_multiline, clean_stripped
-from corrigo.domain.url import normalize_url, origin_of
+from corrigo.domain.url import page_address
 
 MAX_BODY_BYTES = 16 * 1024
 LIMITS = {
@@ -204,7 +204,7 @@ def validate(raw: ReportIn) -> CleanReport:
     url = clean_stripped(raw.url)
     _bounded("url", url)
     try:
-        normalized = normalize_url(url)
+        normalized, origin = page_address(url)
     except ValueError as exc:
         raise InputError("bad_url", f"url is {exc}.", "url") from None
     lang = clean_stripped(raw.lang)
@@ -225,7 +225,7 @@ def validate(raw: ReportIn) -> CleanReport:
         site_key=site_key,
         url=url,
         normalized_url=normalized,
-        origin=origin_of(url),
+        origin=origin,
         title=_bounded("title", clean_stripped(raw.title)),
         lang=lang.lower(),
         author=_bounded("author", clean_stripped(raw.author)),

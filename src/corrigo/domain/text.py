@@ -38,6 +38,8 @@ def clean_stripped(value: str) -> str:
 
 def clean_multiline(value: str) -> str:
     """Like :func:`clean_stripped` but keeps line breaks (for comments)."""
+    if value.isprintable():  # one line, no control characters
+        return clean_stripped(value)
     value = _INVISIBLE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     lines = [_WHITESPACE.sub(" ", line).strip() for line in value.split("\n")]
     return unicodedata.normalize("NFC", re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters added by campaigns and social networks: they never change the page.
 TRACKING_PARAMS = frozenset(
@@ -40,9 +40,7 @@ def is_tracking(name: str) -> bool:
     return lowered.startswith(("utm_", "pk_", "mtm_")) or lowered in TRACKING_PARAMS
 
 
-def origin_of(url: str) -> str:
-    """The origin (``scheme://host[:port]``) of an absolute http(s) URL, lower-cased."""
-    parts = urlsplit(url)
+def _origin(parts: SplitResult) -> str:
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     if ":" in host:
@@ -53,10 +51,14 @@ def origin_of(url: str) -> str:
     return f"{scheme}://{host}:{port}"
 
 
-def normalize_url(url: str) -> str:
-    """Lower-case scheme and host, drop default port, fragment and tracking parameters.
+def origin_of(url: str) -> str:
+    """The origin (``scheme://host[:port]``) of an absolute http(s) URL, lower-cased."""
+    return _origin(urlsplit(url))
 
-    Remaining query parameters keep their order: some sites route on it.
+
+def page_address(url: str) -> tuple[str, str]:
+    """The normalised form of a page's URL (see :func:`normalize_url`) and its origin.
+
     Raises ValueError for anything that is not an absolute http(s) URL.
     """
     parts = urlsplit(url.strip())
@@ -64,10 +66,19 @@ def normalize_url(url: str) -> str:
         raise ValueError("not an absolute http(s) URL")
     if parts.username or parts.password:
         raise ValueError("URL must not carry credentials")
-    query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)
-    ]
-    path = parts.path or "/"
-    return urlunsplit(
-        (parts.scheme.lower(), origin_of(url).split("://", 1)[1], path, urlencode(query), "")
-    )
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode([(k, v) for k, v in pairs if not is_tracking(k)])
+    origin = _origin(parts)
+    scheme, host = origin.split("://", 1)
+    return urlunsplit((scheme, host, parts.path or "/", query, "")), origin
+
+
+def normalize_url(url: str) -> str:
+    """Lower-case scheme and host, drop default port, fragment and tracking parameters.
+
+    Remaining query parameters keep their order: some sites route on it.
+    Raises ValueError for anything that is not an absolute http(s) URL.
+    """
+    return page_address(url)[0]

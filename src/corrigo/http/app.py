@@ -27,7 +27,7 @@ from corrigo.http import (
 from corrigo.http.dashboard.headers import SecurityHeaders
 from corrigo.http.ratelimit import Limiter
 from corrigo.http.state import AppState, state_of
-from corrigo.store.db import make_engine, make_sessionmaker
+from corrigo.store.db import make_engine, make_sessionmaker, make_writer_engine
 from corrigo.store.planner import fresh_statistics
 from corrigo.store.sites import SiteCache
 from corrigo.store.writer import ReportWriter
@@ -61,7 +61,9 @@ def build_state(settings: Settings) -> AppState:
         settings=settings,
         engine=engine,
         sessions=make_sessionmaker(engine),
-        writer=ReportWriter(engine, lambda: settings.notify_threshold),
+        writer=ReportWriter(
+            make_writer_engine(settings.resolved_database_url), lambda: settings.notify_threshold
+        ),
         limiter=Limiter(settings.rate_limit_storage),
         site_cache=SiteCache(engine),
     )

@@ -22,18 +22,18 @@ def _trusted(
     return any(address in network for network in proxies)
 
 
-def client_address(request: Request, proxies: list[IPNetwork]) -> str:
-    """The address to rate-limit on.
+def reader_address(peer: str, forwarded_for: str, proxies: list[IPNetwork]) -> str:
+    """The address to rate-limit on, from the peer and its X-Forwarded-For header.
 
     X-Forwarded-For is read right to left, skipping trusted proxies, so a
     reader cannot choose their address by sending the header themselves.
     """
-    peer = request.client.host if request.client else ""
-    peer_ip = _parse(peer)
-    if peer_ip is None or not proxies or not _trusted(peer_ip, proxies):
+    if not proxies:
         return peer
-    forwarded = request.headers.get("x-forwarded-for", "")
-    hops = [hop for hop in (part.strip() for part in forwarded.split(",")) if hop]
+    peer_ip = _parse(peer)
+    if peer_ip is None or not _trusted(peer_ip, proxies):
+        return peer
+    hops = [hop for hop in (part.strip() for part in forwarded_for.split(",")) if hop]
     for hop in reversed(hops):
         ip = _parse(hop)
         if ip is None:
@@ -41,3 +41,9 @@ def client_address(request: Request, proxies: list[IPNetwork]) -> str:
         if not _trusted(ip, proxies):
             return str(ip)
     return str(_parse(hops[0])) if hops else peer
+
+
+def client_address(request: Request, proxies: list[IPNetwork]) -> str:
+    """:func:`reader_address` for a Starlette request."""
+    peer = request.client.host if request.client else ""
+    return reader_address(peer, request.headers.get("x-forwarded-for", ""), proxies)

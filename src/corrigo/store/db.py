@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+WRITER_CACHE_KIB = 64 * 1024
 
 
 def is_sqlite(url: str) -> bool:
@@ -27,6 +28,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _sqlite_writer_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The ingest writer's connection: a page cache that holds the hot index pages
+    # (the default 2 MB does not), and no checkpoints inside its commits, where
+    # they would hold up the reports waiting for that commit; see `Checkpointer`.
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
+    cursor.close()
+
+
+def make_writer_engine(url: str) -> Engine:
+    """An engine for the ingest writer, whose one connection does nothing but store reports."""
+    if not is_sqlite(url):
+        return make_engine(url, pool_size=2, max_overflow=2)
+    engine = make_engine(url)
+    event.listen(engine, "connect", _sqlite_writer_pragmas)
+    return engine
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

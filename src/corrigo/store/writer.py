@@ -3,9 +3,11 @@
 Every request still waits for the commit that holds its own report, so a 202
 always means "on disk"; batching only shares the cost of that commit.
 
-The requests wait on asyncio futures that the writer settles with one call
-into each event loop per batch, so crossing back to the event loop costs one
-wake-up per commit rather than one per report.
+Crossing between the event loop and the writer thread wakes a thread each
+time, which costs more than a report's own checks; so both directions cross
+once per batch. Requests queue their reports in their event loop, which hands
+all that arrived in one loop iteration to the writer at once; the writer
+settles the requests' futures with one call into each event loop per commit.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from typing import NamedTuple
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from corrigo.store.db import is_sqlite
 from corrigo.store.ingest import ReportJob, StoredReport, store_report, store_reports
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 256
+CHECKPOINT_SECONDS = 0.5
 _STOP = object()
 
 
@@ -31,6 +35,9 @@ class _Pending(NamedTuple):
     job: ReportJob
     future: asyncio.Future[StoredReport]
     loop: asyncio.AbstractEventLoop
+
+
+_Arrivals = list[_Pending]
 
 
 _Outcome = StoredReport | BaseException
@@ -48,52 +55,116 @@ def _settle(entries: list[_Settled]) -> None:
             future.set_result(outcome)
 
 
+class Checkpointer:
+    """Copies SQLite's write-ahead log into the database file, beside the writer.
+
+    The writer's connection does not checkpoint (see `make_writer_engine`): this
+    thread does, often enough to keep the log short, in PASSIVE mode, which never
+    blocks the writer. SQLite runs the copy without Python's lock, so the event
+    loop and the writer go on meanwhile.
+    """
+
+    def __init__(self, engine: Engine, interval: float = CHECKPOINT_SECONDS) -> None:
+        self._engine = engine
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start checkpointing (idempotent)."""
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(
+                target=self._run, name="corrigo-checkpoint", daemon=True
+            )
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop, after one last checkpoint."""
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            self._thread = None
+
+    def checkpoint(self) -> None:
+        """Copy what the log holds into the database file, as far as readers allow."""
+        with self._engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def _run(self) -> None:
+        while True:
+            stopping = self._stop.wait(self._interval)
+            try:
+                self.checkpoint()
+            except Exception:  # a locked or vanished database: try again next round
+                log.warning("checkpoint failed", exc_info=True)
+            if stopping:
+                return
+
+
 class ReportWriter:
     """Owns one database connection and stores the reports handed to it, in batches."""
 
     def __init__(self, engine: Engine, threshold: Callable[[], int]) -> None:
         self._engine = engine
         self._threshold = threshold
-        self._queue: queue.SimpleQueue[_Pending | object] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Arrivals | object] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._checkpointer = Checkpointer(engine) if is_sqlite(str(engine.url)) else None
+        # Per event loop, the reports that arrived since the loop last handed some over.
+        self._arrivals: dict[asyncio.AbstractEventLoop, _Arrivals] = {}
 
     def start(self) -> None:
         """Start the writer thread (idempotent)."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="corrigo-writer", daemon=True)
             self._thread.start()
+            if self._checkpointer is not None:
+                self._checkpointer.start()
 
     def stop(self) -> None:
-        """Store what is queued, then stop the thread."""
+        """Store what is queued, then stop the thread and close the connections."""
         if self._thread is not None:
             self._queue.put(_STOP)
             self._thread.join()
             self._thread = None
+            if self._checkpointer is not None:
+                self._checkpointer.stop()
+            self._engine.dispose()
 
     async def submit(self, job: ReportJob) -> StoredReport:
         """Queue a report and wait until the transaction that holds it has committed."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[StoredReport] = loop.create_future()
-        self._queue.put(_Pending(job, future, loop))
+        arrivals = self._arrivals.get(loop)
+        if arrivals is None:
+            arrivals = self._arrivals[loop] = []
+            loop.call_soon(self._hand_over, loop)
+        arrivals.append(_Pending(job, future, loop))
         return await future
+
+    def _hand_over(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Runs in the event loop once per iteration that queued reports."""
+        self._queue.put(self._arrivals.pop(loop))
 
     def _run(self) -> None:
         stopping = False
         while not stopping:
             item = self._queue.get()
-            batch: list[_Pending] = []
+            waiting: list[_Pending] = []
             while True:
                 if item is _STOP:
                     stopping = True
                 else:
-                    batch.append(item)  # type: ignore[arg-type]
-                if len(batch) >= MAX_BATCH:
+                    waiting += item  # type: ignore[arg-type]
+                if len(waiting) >= MAX_BATCH:
                     break
                 try:
                     item = self._queue.get_nowait()
                 except queue.Empty:
                     break
-            if batch:
+            for start in range(0, len(waiting), MAX_BATCH):
+                batch = waiting[start : start + MAX_BATCH]
                 self._deliver(batch, self._store(batch))
 
     @staticmethod
