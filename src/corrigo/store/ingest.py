@@ -4,8 +4,9 @@ This is the hot path of the ingest and it works on a batch of reports (see
 `corrigo.store.writer`) in three steps: read what the batch needs to know about
 earlier reports and groups with a few queries; decide, report by report and in
 memory, which group each one opens or joins; then write the rows with as few
-statements as the database allows (on PostgreSQL, ids come from the sequences
-up front so that every write is one pipelined `executemany`). The SQL goes to
+statements as the database allows: ids are drawn up front (from the sequences
+on PostgreSQL; on SQLite, which has one writer holding the write lock, after the
+largest id), so that every write is one `executemany`. The SQL goes to
 the database driver directly, written once per dialect: building SQLAlchemy
 statements for every report cost several times more than running them. Values
 still pass through the columns' own SQLAlchemy type conversions, so rows are
@@ -60,6 +61,7 @@ _CLIENT_REPORT = (
 _EARLIER = "SELECT id FROM reports WHERE group_id = :group_id AND id < :id LIMIT 1"
 _PAGE_LOCK = "SELECT pg_advisory_xact_lock(hashtext(:page_hash))"
 _NEXT_IDS = "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
+_LAST_ID = "SELECT coalesce(max(id), 0) FROM {table}"
 # Writes. {id} is "id, " and {id_value} ":id, " where the ids are known up front.
 _NEW_GROUP = (
     'INSERT INTO "groups" ({id}site_id, fingerprint, url, url_hash, title, lang, author, exact, '
@@ -181,11 +183,9 @@ class _Dialect:
         self.earlier = _paramstyle(pg, _EARLIER)
         self.page_lock = _paramstyle(pg, _PAGE_LOCK)
         self.next_ids = _paramstyle(pg, _NEXT_IDS)
-        # PostgreSQL: ids drawn beforehand; SQLite: the insert reports its id.
-        ids = {"id": "id, ", "id_value": ":id, "} if pg else {"id": "", "id_value": ""}
-        returning = "" if pg else " RETURNING id"
-        self.new_group = _paramstyle(pg, _NEW_GROUP.format(**ids) + returning)
-        self.new_report = _paramstyle(pg, _NEW_REPORT.format(**ids) + returning)
+        ids = {"id": "id, ", "id_value": ":id, "}
+        self.new_group = _paramstyle(pg, _NEW_GROUP.format(**ids))
+        self.new_report = _paramstyle(pg, _NEW_REPORT.format(**ids))
         last_seen = "GREATEST(last_seen, :last_seen)" if pg else ":last_seen"
         self.seen_again = _paramstyle(pg, _SEEN_AGAIN.format(last_seen=last_seen))
         self.new_event = _paramstyle(pg, _NEW_EVENT)
@@ -358,14 +358,14 @@ class _Batch:
         """Insert rows in order; return their ids."""
         if not rows:
             return []
-        if not self.sql.postgresql:
-            ids = []
-            for row in rows:
-                self.cursor.execute(statement, row)
-                ids.append(self.cursor.fetchone()[0])
-            return ids
-        self.cursor.execute(self.sql.next_ids, {"table": f'"{table}"', "count": len(rows)})
-        ids = sorted(row[0] for row in self.cursor.fetchall())
+        if self.sql.postgresql:
+            self.cursor.execute(self.sql.next_ids, {"table": f'"{table}"', "count": len(rows)})
+            ids = sorted(row[0] for row in self.cursor.fetchall())
+        else:
+            # What SQLite itself would choose: one past the largest id, and so on.
+            self.cursor.execute(_LAST_ID.format(table=f'"{table}"'))
+            last = self.cursor.fetchone()[0]
+            ids = list(range(last + 1, last + 1 + len(rows)))
         for row, new_id in zip(rows, ids, strict=True):
             row["id"] = new_id
         self.cursor.executemany(statement, rows)

@@ -1,0 +1,64 @@
+"""The ingest writer's SQLite connection: its own cache, and checkpoints off its path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+from corrigo.store.db import WRITER_CACHE_KIB, make_writer_engine, upgrade
+from corrigo.store.writer import Checkpointer
+
+PAGE = 4096
+
+
+def _fill(engine: Engine, rows: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO reader_salts (day, salt) VALUES (:day, :salt)"),
+            [{"day": f"d{i:07d}", "salt": "s" * 64} for i in range(rows)],
+        )
+
+
+def test_writer_connection_has_a_large_cache_and_no_autocheckpoint(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    upgrade(url)
+    engine = make_writer_engine(url)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -WRITER_CACHE_KIB
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
+
+
+def test_the_checkpointer_moves_the_log_into_the_database_file(tmp_path: Path) -> None:
+    path = tmp_path / "w.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    before = path.stat().st_size
+    # The last connection to close checkpoints anyway, so the engine stays open.
+    engine = make_writer_engine(url)
+    _fill(engine, 100_000)  # several MB: far past SQLite's usual checkpoint at 1,000 pages
+    assert Path(f"{path}-wal").stat().st_size > 1_500 * PAGE
+    assert path.stat().st_size == before  # the writer's commits checkpointed nothing
+
+    Checkpointer(engine).checkpoint()
+    with engine.connect() as conn:
+        busy, logged, copied = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+    engine.dispose()
+    assert path.stat().st_size > before + 1_000 * PAGE
+    assert (busy, copied) == (0, logged)
+
+
+def test_the_checkpointer_thread_checkpoints_on_its_own_and_stops(tmp_path: Path) -> None:
+    path = tmp_path / "w.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    before = path.stat().st_size
+    engine = make_writer_engine(url)
+    _fill(engine, 20_000)
+    checkpointer = Checkpointer(engine, interval=0.05)
+    checkpointer.start()
+    checkpointer.stop()  # stopping runs one last checkpoint
+    assert path.stat().st_size > before
+    engine.dispose()
