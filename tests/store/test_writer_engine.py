@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
 
 from corrigo.store.db import WRITER_CACHE_KIB, make_writer_engine, upgrade
@@ -31,34 +33,41 @@ def test_writer_connection_has_a_large_cache_and_no_autocheckpoint(tmp_path: Pat
     engine.dispose()
 
 
-def test_the_checkpointer_moves_the_log_into_the_database_file(tmp_path: Path) -> None:
+@pytest.fixture
+def written(tmp_path: Path) -> Iterator[tuple[Path, Engine, int]]:
+    """A database file, its size before, and the writer engine that then wrote to it.
+
+    The engine stays open: the last connection to close checkpoints anyway.
+    """
     path = tmp_path / "w.db"
     url = f"sqlite:///{path}"
     upgrade(url)
     before = path.stat().st_size
-    # The last connection to close checkpoints anyway, so the engine stays open.
     engine = make_writer_engine(url)
     _fill(engine, 100_000)  # several MB: far past SQLite's usual checkpoint at 1,000 pages
+    yield path, engine, before
+    engine.dispose()
+
+
+def test_the_checkpointer_moves_the_log_into_the_database_file(
+    written: tuple[Path, Engine, int],
+) -> None:
+    path, engine, before = written
     assert Path(f"{path}-wal").stat().st_size > 1_500 * PAGE
     assert path.stat().st_size == before  # the writer's commits checkpointed nothing
 
     Checkpointer(engine).checkpoint()
+    assert path.stat().st_size > before + 1_000 * PAGE
     with engine.connect() as conn:
         busy, logged, copied = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
-    engine.dispose()
-    assert path.stat().st_size > before + 1_000 * PAGE
     assert (busy, copied) == (0, logged)
 
 
-def test_the_checkpointer_thread_checkpoints_on_its_own_and_stops(tmp_path: Path) -> None:
-    path = tmp_path / "w.db"
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    before = path.stat().st_size
-    engine = make_writer_engine(url)
-    _fill(engine, 20_000)
+def test_the_checkpointer_thread_checkpoints_on_its_own_and_stops(
+    written: tuple[Path, Engine, int],
+) -> None:
+    path, engine, before = written
     checkpointer = Checkpointer(engine, interval=0.05)
     checkpointer.start()
     checkpointer.stop()  # stopping runs one last checkpoint
-    assert path.stat().st_size > before
-    engine.dispose()
+    assert path.stat().st_size > before + 1_000 * PAGE
