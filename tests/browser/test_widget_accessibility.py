@@ -129,3 +129,23 @@ def test_axe_in_dark_mode_and_in_ukrainian(page: Page, demo_server: LiveServer) 
     select(page, "неймоврно")
     open_dialog(page)
     assert run_axe(page, "corrigo-dialog") == []
+
+
+def test_a_dialog_reopened_at_once_still_gives_the_selection_back(
+    page: Page, demo_server: LiveServer
+) -> None:
+    _open_on_focused_link(page, demo_server)
+    # Escape, and the shortcut again before the browser has fired the first close event.
+    page.evaluate(
+        """() => {
+          const found = document.querySelector('corrigo-dialog').shadowRoot.querySelector('dialog');
+          found.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));
+          window.Corrigo.open();
+        }"""
+    )
+    expect(dialog(page).get_by_role("button", name="Cancel")).to_be_visible()
+    assert shadow_focus(page) == "corrigo-comment"
+    dialog(page).get_by_role("button", name="Cancel").click()
+    expect(dialog(page)).to_be_hidden()
+    assert page.evaluate("document.activeElement.textContent") == "city councel’s final report"
+    assert page.evaluate("String(getSelection())") == "councel"

@@ -325,7 +325,9 @@ function setup() {
     "aria-describedby": "corrigo-message",
   });
   dialog.addEventListener("keydown", keydown);
-  dialog.addEventListener("close", closed);
+  // A close event comes a task after the close: if the reader has opened the dialog
+  // again meanwhile, it belongs to the opening before, which `finish` already handed back.
+  dialog.addEventListener("close", () => dialog.open || closed());
   shadow.append(dialog);
 }
 
