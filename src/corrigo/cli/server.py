@@ -12,7 +12,7 @@ from corrigo.demo import DemoAccount, ensure_demo
 from corrigo.demo.articles import ARTICLES
 from corrigo.http.app import create_app
 from corrigo.store.db import make_engine
-from corrigo.store.retention import purge as purge_store
+from corrigo.workers.retention import purge_now
 
 
 def serve_app(app: ASGIApp, host: str, port: int) -> None:
@@ -128,13 +128,15 @@ def check() -> None:
     help="Keep this many days of reports (default: CORRIGO_REPORT_RETENTION_DAYS).",
 )
 def purge(days: int | None) -> None:
-    """Delete reports past the retention period and blank old reader hashes."""
+    """Delete reports past the retention period and blank old reader hashes, now.
+
+    The workers do the same every day on their own; this is for running it at once.
+    """
     settings = settings_or_exit()
     migrate(settings)
     engine = make_engine(settings.resolved_database_url)
     try:
-        with engine.begin() as conn:
-            result = purge_store(conn, days or settings.report_retention_days)
+        result = purge_now(engine, days or settings.report_retention_days)
     finally:
         engine.dispose()
     click.echo(

@@ -14,7 +14,7 @@ from corrigo.workers.runner import run_workers
 @click.command()
 @click.option("--once", is_flag=True, help="Send what is due now, then exit (for cron).")
 def worker(once: bool) -> None:
-    """Run the notifier until SIGTERM or Ctrl+C.
+    """Run the notifier, and the retention purge once a day, until SIGTERM or Ctrl+C.
 
     Run as many as you like against one database: they share the work, and
     each delivery is claimed by one worker at a time. Set

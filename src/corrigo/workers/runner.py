@@ -14,6 +14,7 @@ from corrigo.config import Settings
 from corrigo.store.db import make_engine
 from corrigo.workers.channels.http import make_client
 from corrigo.workers.notifier import Notifier, make_senders
+from corrigo.workers.retention import purge_daily
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ async def run_workers(
     *,
     once: bool = False,
 ) -> None:
-    """Run the notifier until `stop` is set (forever without one).
+    """Run the notifier and the daily retention purge until `stop` is set (forever without one).
 
     With `once`, send what is due now, wait for the outcomes and return. With
     no `engine` it opens its own on the configured database and closes it at
@@ -38,8 +39,11 @@ async def run_workers(
             notifier = Notifier(settings, engine, make_senders(settings, client))
             if once:
                 await notifier.drain()
-            else:
-                await notifier.run(stop or asyncio.Event())
+                return
+            stop = stop or asyncio.Event()
+            async with asyncio.TaskGroup() as tasks:
+                tasks.create_task(notifier.run(stop))
+                tasks.create_task(purge_daily(engine, settings.report_retention_days, stop))
     finally:
         if own_engine:
             engine.dispose()
