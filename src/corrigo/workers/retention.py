@@ -18,6 +18,8 @@ from corrigo.store.retention import Purged, purge
 
 log = logging.getLogger(__name__)
 PURGE_SECONDS = 24 * 3600.0
+# The first purge waits a little: a server that has just started has better things to do.
+FIRST_PURGE_SECONDS = 60.0
 
 
 def purge_now(engine: Engine, retention_days: int) -> Purged:
@@ -26,10 +28,23 @@ def purge_now(engine: Engine, retention_days: int) -> Purged:
         return purge(conn, retention_days)
 
 
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
 async def purge_daily(
-    engine: Engine, retention_days: int, stop: asyncio.Event, every: float = PURGE_SECONDS
+    engine: Engine,
+    retention_days: int,
+    stop: asyncio.Event,
+    every: float = PURGE_SECONDS,
+    first: float | None = None,
 ) -> None:
-    """Purge now and then every `every` seconds until `stop` is set."""
+    """Purge after `first` seconds (FIRST_PURGE_SECONDS by default), then every `every`.
+
+    Returns once `stop` is set.
+    """
+    await _wait(stop, FIRST_PURGE_SECONDS if first is None else first)
     while not stop.is_set():
         try:
             result = await asyncio.to_thread(purge_now, engine, retention_days)
@@ -42,5 +57,4 @@ async def purge_daily(
                 result.groups,
                 result.hashes_cleared,
             )
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), every)
+        await _wait(stop, every)
