@@ -192,7 +192,7 @@ def detail_json(detail: GroupDetail) -> dict[str, Any]:
     }
 
 
-def _api(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
+def json_errors(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
     """Turn ApiError / HTTPException raised by a handler into JSON answers."""
 
     async def wrapped(request: Request) -> Response:
@@ -210,7 +210,7 @@ def _api(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
     return wrapped
 
 
-@_api
+@json_errors
 async def list_groups(request: Request) -> JSONResponse:
     """The inbox: filtered groups in inbox order, with a `next` cursor for the next page."""
     ctx = await api_context(request)
@@ -229,7 +229,7 @@ async def list_groups(request: Request) -> JSONResponse:
         raise NOT_FOUND from None
 
 
-@_api
+@json_errors
 async def get_group(request: Request) -> JSONResponse:
     """One group with its reports, suggestions and decisions."""
     ctx = await api_context(request)
@@ -279,7 +279,7 @@ async def _decide(
         raise ApiError(422, "invalid", str(error), error.field) from None
 
 
-@_api
+@json_errors
 async def act_on_group(request: Request) -> JSONResponse:
     """Mark one group fixed / rejected / spam, or reopen it, with an optional note."""
     ctx = await api_context(request)
@@ -289,7 +289,7 @@ async def act_on_group(request: Request) -> JSONResponse:
     return JSONResponse(groups[0])
 
 
-@_api
+@json_errors
 async def act_on_groups(request: Request) -> JSONResponse:
     """The same decision on several groups at once (all visible, or nothing changes)."""
     ctx = await api_context(request)
@@ -299,7 +299,7 @@ async def act_on_groups(request: Request) -> JSONResponse:
     return JSONResponse({"items": groups})
 
 
-@_api
+@json_errors
 async def list_sites(request: Request) -> JSONResponse:
     """The sites the caller may see (their keys are the inbox's `site` filter values)."""
     ctx = await api_context(request)

@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-# `_api` turns ApiError and CSRF refusals into JSON answers for every API route.
-from corrigo.http.api import ApiError, _api, api_context
+# `json_errors` turns ApiError and CSRF refusals into JSON answers for every API route.
+from corrigo.http.api import ApiError, api_context, json_errors
 from corrigo.http.dashboard.csrf import require_header_token
 from corrigo.http.db import in_session
 from corrigo.workers.claims import DELIVERY_STATUSES
@@ -40,7 +40,7 @@ def _whole(request: Request, name: str, default: int | None, low: int, high: int
     return int(raw)
 
 
-@_api
+@json_errors
 async def get_deliveries(request: Request) -> JSONResponse:
     """Deliveries newest first, ``status`` failed by default (or pending, sent… or all)."""
     ctx = await api_context(request)
@@ -61,7 +61,7 @@ async def get_deliveries(request: Request) -> JSONResponse:
     return JSONResponse(await in_session(request, load))
 
 
-@_api
+@json_errors
 async def post_retry(request: Request) -> JSONResponse:
     """Queue a failed delivery to be sent again now (409 when it has not failed)."""
     ctx = await api_context(request)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, aliased
 from corrigo.domain.fragment import fragment_link
 from corrigo.domain.spreadsheet import neutralise_cell
 from corrigo.store.inbox import InboxFilter
-from corrigo.store.inbox import _filters as inbox_clauses
+from corrigo.store.inbox import group_filters as inbox_clauses
 from corrigo.store.models import ErrorGroup, Report, Site
 
 What = Literal["groups", "reports"]

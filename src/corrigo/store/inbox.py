@@ -181,7 +181,8 @@ def _search_clause(search: str, site_ids: Sequence[int] | None) -> ColumnElement
     return group_search(search, like_pattern(search), site_ids)
 
 
-def _filters(wanted: InboxFilter, site_ids: Sequence[int] | None) -> list[ColumnElement[bool]]:
+def group_filters(wanted: InboxFilter, site_ids: Sequence[int] | None) -> list[ColumnElement[bool]]:
+    """The WHERE clauses on groups for an inbox filter and the editor's sites (None: all)."""
     clauses = _scope(site_ids, wanted)
     if wanted.lang:
         lang = wanted.lang.lower()
@@ -265,7 +266,7 @@ def inbox_page(
     limit = max(1, min(limit, MAX_LIMIT))
     if site_ids is not None and not site_ids:
         return InboxPage([], None)
-    clauses = _filters(wanted, site_ids)
+    clauses = group_filters(wanted, site_ids)
     statuses = [wanted.status] if wanted.status else list(STATUS_ORDER)
     if after is not None:
         if after.status not in statuses:
