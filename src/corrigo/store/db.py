@@ -41,7 +41,7 @@ def _sqlite_writer_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_writer_engine(url: str) -> Engine:
-    """An engine for the ingest writer, whose one connection does nothing but store reports."""
+    """An engine for the ingest writer and its checkpointer, apart from the request handlers."""
     if not is_sqlite(url):
         return make_engine(url, pool_size=2, max_overflow=2)
     engine = make_engine(url)
