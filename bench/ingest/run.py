@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,6 +124,19 @@ def postgres_database() -> Iterator[str]:
         admin.close()
 
 
+def wait_until_ready(
+    proc: subprocess.Popen[bytes], ready: Callable[[], bool], log: Path, seconds: float, what: str
+) -> None:
+    """Poll `ready` until it holds; exit with the log's tail if `proc` dies or time runs out."""
+    deadline = time.monotonic() + seconds
+    while not ready():
+        if proc.poll() is not None:
+            sys.exit(f"{what} exited; see {log}:\n{log.read_text()[-2000:]}")
+        if time.monotonic() > deadline:
+            sys.exit(f"{what} did not start; see {log}")
+        time.sleep(0.1)
+
+
 @contextlib.contextmanager
 def server(kind: str, env: dict[str, str], log: Path) -> Iterator[int]:
     """Start `server.py kind` on a free port; yield the port once it accepts connections."""
@@ -135,16 +148,14 @@ def server(kind: str, env: dict[str, str], log: Path) -> Iterator[int]:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+
+    def accepts() -> bool:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return True
+        return False
+
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                sys.exit(f"the {kind} server exited; see {log}:\n{log.read_text()[-2000:]}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-                break
-            if time.monotonic() > deadline:
-                sys.exit(f"the {kind} server did not start; see {log}")
-            time.sleep(0.1)
+        wait_until_ready(proc, accepts, log, 30, f"the {kind} server")
         yield port
     finally:
         proc.terminate()

@@ -54,7 +54,7 @@ from corrigo.workers.channel_admin import create_channel
 
 # The ingest benchmark's helpers for ports and a throw-away PostgreSQL database.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from ingest.run import free_port, postgres_database
+from ingest.run import free_port, postgres_database, wait_until_ready
 
 SITE_KEY = "bench-site"
 ORIGIN = "https://news.example"
@@ -191,17 +191,14 @@ def corrigo_server(env: dict[str, str], log: Path, workers: int) -> Iterator[str
     proc = corrigo(["serve", "--port", str(port)], env, log)
     helpers = [corrigo(["worker"], env, log) for _ in range(workers)]
     url = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        with contextlib.suppress(httpx.TransportError):
+            return httpx.get(url + "/healthz", timeout=1).status_code == 200
+        return False
+
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                sys.exit(f"the server exited; see {log}:\n{log.read_text()[-2000:]}")
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                sys.exit(f"the server did not start; see {log}")
-            time.sleep(0.1)
+        wait_until_ready(proc, healthy, log, 60, "the server")
         yield url
     finally:
         for process in [proc, *helpers]:

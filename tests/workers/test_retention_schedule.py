@@ -15,15 +15,7 @@ from corrigo.workers import retention
 from corrigo.workers.retention import purge_daily
 from tests.api.helpers import Report, post, report, rows
 from tests.store.test_retention import _age
-
-
-def _wait_for(condition: Callable[[], bool], seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
+from tests.workers.receivers import wait_until
 
 
 def _report_ids(settings: Settings) -> set[int]:
@@ -45,20 +37,17 @@ def test_purge_runs_at_once_then_again_every_period(
     _age(settings, Report.__table__, 400, id=first)
     engine = make_engine(settings.resolved_database_url)
 
+    def gone(report_id: int) -> None:
+        wait_until(lambda: report_id not in _report_ids(settings), 10, f"report {report_id} purged")
+
     async def scenario() -> None:
         stop = asyncio.Event()
         task = asyncio.create_task(purge_daily(engine, 365, stop, every=0.2, first=0))
-        for _ in range(100):
-            if first not in await asyncio.to_thread(_report_ids, settings):
-                break
-            await asyncio.sleep(0.05)
+        await asyncio.to_thread(gone, first)
         assert await asyncio.to_thread(_report_ids, settings) == {second, kept}
         # A report that grows old later goes at the next round.
         await asyncio.to_thread(_age, settings, Report.__table__, 400, id=second)
-        for _ in range(100):
-            if second not in await asyncio.to_thread(_report_ids, settings):
-                break
-            await asyncio.sleep(0.05)
+        await asyncio.to_thread(gone, second)
         stop.set()
         await asyncio.wait_for(task, 5)
 
@@ -69,33 +58,25 @@ def test_purge_runs_at_once_then_again_every_period(
     assert _report_ids(settings) == {kept}
 
 
-def test_a_server_with_workers_purges_soon_after_it_starts(
+@pytest.mark.parametrize("workers", [True, False], ids=["with-workers", "without-workers"])
+def test_a_server_purges_soon_after_it_starts_when_it_runs_the_workers(
     quiet_client: TestClient,
     news_site: str,
     settings: Settings,
     make_client: Callable[..., TestClient],
     monkeypatch: pytest.MonkeyPatch,
+    workers: bool,
 ) -> None:
-    old = post(quiet_client, report("intergration")).json()
-    fresh = post(quiet_client, report("implement")).json()
-    _age(settings, Report.__table__, 3, id=fresh["report_id"])  # hash older than its salt
-    _age(settings, Report.__table__, 400, id=old["report_id"])
+    old = post(quiet_client, report("intergration")).json()["report_id"]
+    fresh = post(quiet_client, report("implement")).json()["report_id"]
+    _age(settings, Report.__table__, 3, id=fresh)  # its hash has outlived its salt
+    _age(settings, Report.__table__, 400, id=old)
     monkeypatch.setattr(retention, "FIRST_PURGE_SECONDS", 0.3)
-    make_client(workers_in_process=True)
-    assert _wait_for(lambda: _report_ids(settings) == {fresh["report_id"]})
-    assert _wait_for(lambda: rows(settings, Report)[0].reader_hash == "")
-
-
-def test_a_server_without_workers_leaves_reports_alone(
-    quiet_client: TestClient,
-    news_site: str,
-    settings: Settings,
-    make_client: Callable[..., TestClient],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    old = post(quiet_client, report("intergration")).json()
-    _age(settings, Report.__table__, 400, id=old["report_id"])
-    monkeypatch.setattr(retention, "FIRST_PURGE_SECONDS", 0)
-    make_client(workers_in_process=False)
-    time.sleep(0.5)
-    assert _report_ids(settings) == {old["report_id"]}
+    make_client(workers_in_process=workers)
+    if workers:
+        wait_until(lambda: _report_ids(settings) == {fresh}, 10, "the old report purged")
+        wait_until(lambda: rows(settings, Report)[0].reader_hash == "", 10, "the hash blanked")
+    else:
+        time.sleep(0.8)
+        assert _report_ids(settings) == {old, fresh}
+        assert all(r.reader_hash for r in rows(settings, Report))

@@ -18,7 +18,14 @@ from starlette.types import Receive, Scope, Send
 
 from corrigo.domain.origins import origin_allowed
 from corrigo.domain.privacy import DailyHasher
-from corrigo.domain.report import MAX_BODY_BYTES, Accepted, InputError, decode, validate
+from corrigo.domain.report import (
+    MAX_BODY_BYTES,
+    Accepted,
+    ErrorBody,
+    InputError,
+    decode,
+    validate,
+)
 from corrigo.http.client_address import reader_address
 from corrigo.http.state import AppState
 from corrigo.store.ingest import ReportJob
@@ -112,7 +119,7 @@ def _cors(origin: str) -> Headers:
 
 
 def _refusal(code: str, message: str) -> bytes:
-    return _encode({"error": code, "message": message, "field": None})
+    return _encode(ErrorBody(error=code, message=message))
 
 
 async def _site(state: AppState, key: str) -> SiteInfo | None:

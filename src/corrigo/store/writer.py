@@ -22,7 +22,6 @@ from typing import NamedTuple
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from corrigo.store.db import is_sqlite
 from corrigo.store.ingest import ReportJob, StoredReport, store_report, store_reports
 
 log = logging.getLogger(__name__)
@@ -110,7 +109,7 @@ class ReportWriter:
         self._threshold = threshold
         self._queue: queue.SimpleQueue[_Arrivals | object] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
-        self._checkpointer = Checkpointer(engine) if is_sqlite(str(engine.url)) else None
+        self._checkpointer = Checkpointer(engine) if engine.dialect.name == "sqlite" else None
         # Per event loop, the reports that arrived since the loop last handed some over.
         self._arrivals: dict[asyncio.AbstractEventLoop, _Arrivals] = {}
 
