@@ -27,6 +27,7 @@ from corrigo.config import Settings, load_settings
 from corrigo.http.app import create_app
 from corrigo.store.db import make_engine, make_sessionmaker, upgrade
 from corrigo.store.models import Base
+from tests.net.page_server import PageServer
 
 PG_SERVER = os.environ.get("CORRIGO_TEST_PG", "postgresql://root@127.0.0.1:5432/test")
 SECRET = "test-secret-key-0123456789-abcdefghijklmnop"
@@ -240,3 +241,12 @@ def admin_token(settings: Settings) -> str:
         session.commit()
     engine.dispose()
     return token
+
+
+@pytest.fixture
+def page_server() -> Iterator[PageServer]:
+    """A real HTTP page server on 127.0.0.1 whose routes the test sets."""
+    server = PageServer()
+    server.start()
+    yield server
+    server.stop()

@@ -7,7 +7,7 @@ import unicodedata
 
 # Control and format characters a reader has no reason to send (C0, C1, bidi
 # overrides, zero-width joiners used to smuggle text); tab/newline become spaces.
-_INVISIBLE = re.compile(
+INVISIBLE = re.compile(
     "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
     "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
 )
@@ -27,7 +27,7 @@ def clean(value: str) -> str:
         return value if value.isascii() else unicodedata.normalize("NFC", value)
     # Normalise last: dropping an invisible character can bring a letter and a
     # combining mark together, which NFC then composes.
-    value = _WHITESPACE.sub(" ", _INVISIBLE.sub("", value))
+    value = _WHITESPACE.sub(" ", INVISIBLE.sub("", value))
     return unicodedata.normalize("NFC", value)
 
 
@@ -40,6 +40,6 @@ def clean_multiline(value: str) -> str:
     """Like :func:`clean_stripped` but keeps line breaks (for comments)."""
     if value.isprintable():  # one line, no control characters
         return clean_stripped(value)
-    value = _INVISIBLE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    value = INVISIBLE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     lines = [_WHITESPACE.sub(" ", line).strip() for line in value.split("\n")]
     return unicodedata.normalize("NFC", re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip())

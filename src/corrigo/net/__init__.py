@@ -1,0 +1,1 @@
+"""Reaching other servers on a reader's behalf: the SSRF-safe page fetcher."""
