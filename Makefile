@@ -41,6 +41,7 @@ node: node_modules/.installed
 ## Run the whole test suite (SQLite and PostgreSQL, real Chromium, real SMTP)
 test: sync browser node
 	$(UV) run ruff check src tests bench
+	$(UV) run ruff format --check src tests bench
 	$(UV) run pytest
 
 bench-ingest: sync

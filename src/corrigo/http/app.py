@@ -14,17 +14,9 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
 from corrigo.config import Settings
-from corrigo.http import (
-    api,
-    dashboard,
-    deliveries_api,
-    demo,
-    export_api,
-    ingest,
-    openapi,
-    widget_files,
-)
-from corrigo.http.dashboard.headers import SecurityHeaders
+from corrigo.http import api, dashboard, demo, ingest, widget_files
+from corrigo.http.errors import EXCEPTION_HANDLERS
+from corrigo.http.headers import SecurityHeaders
 from corrigo.http.ratelimit import Limiter
 from corrigo.http.state import AppState, state_of
 from corrigo.store.db import make_engine, make_sessionmaker, make_writer_engine
@@ -92,13 +84,15 @@ def create_app(settings: Settings) -> Starlette:
         Route("/metrics", metrics),
         *ingest.routes,
         *api.routes,
-        *export_api.routes,
-        *deliveries_api.routes,
-        *openapi.routes,
         *demo.routes,
         *widget_files.routes,
         *dashboard.routes,
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(SecurityHeaders)],
+        exception_handlers=EXCEPTION_HANDLERS,
+    )
     app.state.corrigo = state
     return app

@@ -1,9 +1,10 @@
-"""Path parameter types for row ids that always fit their column.
+"""The one path parameter type for row ids, registered once for every route.
 
-Starlette's ``int`` accepts any number of digits; PostgreSQL refuses to compare
-an INTEGER column with 2**40 (an error, so a 500). These convertors match only
-numbers that fit, so anything longer is simply a 404 like any unknown id.
-Import this module before defining routes that use ``{name:id}`` or ``{name:bigid}``.
+Starlette's ``int`` accepts any number of digits (and ``int()`` would take
+non-ASCII digits too); a number past 2**63 overflows the databases' drivers, a
+500. ``{name:id}`` matches one to eighteen ASCII digits, always below 2**63, so
+anything longer is simply a 404 like any unknown id. ``corrigo.http`` imports
+this module first, so every route module sees the convertor registered.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from starlette.convertors import Convertor, register_url_convertor
 
 
 class IdConvertor(Convertor[int]):
-    """An id of an INTEGER column: at most nine digits (below 2**31)."""
+    """A row id: one to eighteen ASCII digits (below 10**18, so within 64 bits)."""
 
-    regex = "[0-9]{1,9}"
+    regex = "[0-9]{1,18}"
 
     def convert(self, value: str) -> int:
         return int(value)
@@ -23,11 +24,4 @@ class IdConvertor(Convertor[int]):
         return str(value)
 
 
-class BigIdConvertor(IdConvertor):
-    """An id of a BIGINT column: at most eighteen digits (below 2**63)."""
-
-    regex = "[0-9]{1,18}"
-
-
 register_url_convertor("id", IdConvertor())
-register_url_convertor("bigid", BigIdConvertor())

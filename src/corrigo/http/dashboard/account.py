@@ -8,20 +8,16 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from corrigo.http.auth import current_editor, session_cookie_name
 from corrigo.http.client_address import client_address
-from corrigo.http.dashboard.auth import (
-    current_editor,
-    render,
-    require_editor,
-    session_cookie_name,
-)
-from corrigo.http.dashboard.csrf import (
+from corrigo.http.csrf import (
     SIGN_IN_COOKIE,
     check_sign_in_form,
     set_sign_in_cookie,
     sign_in_token,
     verified_form,
 )
+from corrigo.http.dashboard.auth import render, require_editor
 from corrigo.http.dashboard.forms import text_field
 from corrigo.http.dashboard.i18n import LANGUAGES
 from corrigo.http.dashboard.templating import gettext_for

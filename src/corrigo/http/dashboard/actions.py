@@ -11,10 +11,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-import corrigo.http.convertors  # noqa: F401  (registers {…:id} and {…:bigid})
+from corrigo.http.csrf import verified_form
 from corrigo.http.dashboard.account import safe_next
 from corrigo.http.dashboard.auth import EditorContext, require_editor
-from corrigo.http.dashboard.csrf import verified_form
 from corrigo.http.dashboard.forms import text_field, text_list
 from corrigo.http.db import in_session
 from corrigo.store.triage import MAX_BULK, MAX_NOTE, Decision, NotVisible, TriageError, decide
@@ -76,6 +75,6 @@ async def act_on_selection(request: Request) -> Response:
 
 
 routes = [
-    Route("/dashboard/groups/{group_id:bigid}/actions", act_on_group, methods=["POST"]),
+    Route("/dashboard/groups/{group_id:id}/actions", act_on_group, methods=["POST"]),
     Route("/dashboard/actions", act_on_selection, methods=["POST"]),
 ]

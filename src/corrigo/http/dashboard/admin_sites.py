@@ -9,9 +9,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-import corrigo.http.convertors  # noqa: F401  (registers {…:id} and {…:bigid})
+from corrigo.http.csrf import verified_form
 from corrigo.http.dashboard.auth import render, require_admin
-from corrigo.http.dashboard.csrf import verified_form
 from corrigo.http.dashboard.forms import text_field
 from corrigo.http.db import in_session
 from corrigo.http.state import state_of

@@ -8,9 +8,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-import corrigo.http.convertors  # noqa: F401  (registers {…:id} and {…:bigid})
+from corrigo.http.csrf import verified_form
 from corrigo.http.dashboard.auth import render, require_editor
-from corrigo.http.dashboard.csrf import verified_form
 from corrigo.http.db import in_session
 from corrigo.workers.deliveries import (
     DeliveryNotFound,
@@ -56,5 +55,5 @@ async def retry(request: Request) -> Response:
 
 routes = [
     Route("/dashboard/deliveries", deliveries_page, methods=["GET"]),
-    Route("/dashboard/deliveries/{delivery_id:bigid}/retry", retry, methods=["POST"]),
+    Route("/dashboard/deliveries/{delivery_id:id}/retry", retry, methods=["POST"]),
 ]

@@ -7,7 +7,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-import corrigo.http.convertors  # noqa: F401  (registers {…:id} and {…:bigid})
 from corrigo.domain.fragment import fragment_link
 from corrigo.domain.worddiff import word_diff
 from corrigo.http.dashboard.auth import render, require_editor
@@ -41,4 +40,4 @@ async def group_page(request: Request) -> Response:
     )
 
 
-routes = [Route("/dashboard/groups/{group_id:bigid}", group_page, methods=["GET"])]
+routes = [Route("/dashboard/groups/{group_id:id}", group_page, methods=["GET"])]

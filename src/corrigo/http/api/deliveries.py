@@ -13,10 +13,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-# `json_errors` turns ApiError and CSRF refusals into JSON answers for every API route.
-from corrigo.http.api import ApiError, api_context, json_errors
-from corrigo.http.dashboard.csrf import require_header_token
+from corrigo.http.api.access import api_context
+from corrigo.http.csrf import require_header_token
 from corrigo.http.db import in_session
+from corrigo.http.errors import ApiError
 from corrigo.workers.claims import DELIVERY_STATUSES
 from corrigo.workers.deliveries import (
     PAGE_SIZE,
@@ -40,7 +40,6 @@ def _whole(request: Request, name: str, default: int | None, low: int, high: int
     return int(raw)
 
 
-@json_errors
 async def get_deliveries(request: Request) -> JSONResponse:
     """Deliveries newest first, ``status`` failed by default (or pending, sent… or all)."""
     ctx = await api_context(request)
@@ -61,7 +60,6 @@ async def get_deliveries(request: Request) -> JSONResponse:
     return JSONResponse(await in_session(request, load))
 
 
-@json_errors
 async def post_retry(request: Request) -> JSONResponse:
     """Queue a failed delivery to be sent again now (409 when it has not failed)."""
     ctx = await api_context(request)
@@ -83,5 +81,5 @@ async def post_retry(request: Request) -> JSONResponse:
 
 routes = [
     Route("/api/v1/deliveries", get_deliveries, methods=["GET"]),
-    Route("/api/v1/deliveries/{delivery_id:int}/retry", post_retry, methods=["POST"]),
+    Route("/api/v1/deliveries/{delivery_id:id}/retry", post_retry, methods=["POST"]),
 ]

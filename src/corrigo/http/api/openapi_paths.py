@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from corrigo.http.api import BulkDecision, Decision
+from corrigo.http.api.groups import BulkDecision, Decision
 from corrigo.store.inbox import MAX_LIMIT, MAX_SEARCH, STATUS_ORDER
 
 REF = "#/components/schemas/{name}"

@@ -15,7 +15,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from corrigo.http.dashboard.auth import EditorContext
+from corrigo.http.auth import EditorContext
+from corrigo.http.errors import ApiError
 from corrigo.http.state import state_of
 
 FIELD = "csrf_token"
@@ -31,12 +32,12 @@ def tokens_match(expected: str | None, given: str | None) -> bool:
 
 
 def require_header_token(request: Request, ctx: EditorContext) -> None:
-    """Refuse (403) a session-authenticated script request without the session's token.
+    """Refuse (403, JSON) a session-authenticated script request without the session's token.
 
     Token-authenticated API requests have no cookie for a forger to ride on and pass.
     """
     if ctx.csrf_token is not None and not tokens_match(ctx.csrf_token, request.headers.get(HEADER)):
-        raise HTTPException(403, "CSRF token missing or wrong.")
+        raise ApiError(403, "csrf_failed", "CSRF token missing or wrong.")
 
 
 async def verified_form(request: Request, ctx: EditorContext) -> FormData:

@@ -8,23 +8,21 @@ answers 404, exactly like something that does not exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-import corrigo.http.convertors  # noqa: F401  (registers {…:id} and {…:bigid})
 from corrigo.domain.fragment import fragment_link
 from corrigo.domain.worddiff import word_diff
-from corrigo.http.dashboard.auth import EditorContext, current_editor, token_context
-from corrigo.http.dashboard.csrf import require_header_token
+from corrigo.http.api.access import api_context
+from corrigo.http.auth import EditorContext
+from corrigo.http.csrf import require_header_token
 from corrigo.http.db import in_session
+from corrigo.http.errors import NOT_FOUND, ApiError
 from corrigo.http.inbox_params import parse_inbox_query
 from corrigo.store import triage
 from corrigo.store.inbox import (
@@ -42,24 +40,6 @@ from corrigo.store.triage import MAX_BULK, MAX_NOTE, NotVisible, TriageError, de
 T = TypeVar("T")
 # A bulk request lists at most this many ids; the body is bounded accordingly.
 MAX_ACTION_BODY = 64 * 1024
-
-
-class ApiError(Exception):
-    """A refusal with a status and a JSON body."""
-
-    def __init__(self, status: int, code: str, message: str, field: str | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.field = status, code, message, field
-
-    def response(self) -> JSONResponse:
-        """The JSON answer for this refusal."""
-        return JSONResponse(
-            {"error": self.code, "message": self.message, "field": self.field},
-            status_code=self.status,
-        )
-
-
-NOT_FOUND = ApiError(404, "not_found", "No such group or site.")
 
 
 Action = Literal["fixed", "reject", "spam", "reopen"]
@@ -80,23 +60,6 @@ class BulkDecision(msgspec.Struct, forbid_unknown_fields=True):
     ids: Annotated[list[GroupId], msgspec.Meta(min_length=1, max_length=MAX_BULK)]
     action: Action
     note: Note = ""
-
-
-async def api_context(request: Request) -> EditorContext:
-    """Who calls: an API token when one is sent, else the session cookie; 401 otherwise."""
-    header = request.headers.get("authorization")
-    if header is not None:
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise ApiError(401, "unauthorized", "Send an API token as 'Authorization: Bearer …'.")
-        ctx = await run_in_threadpool(token_context, request, token.strip())
-        if ctx is None:
-            raise ApiError(401, "unauthorized", "The API token is not valid.")
-        return ctx
-    ctx = await current_editor(request)
-    if ctx is None:
-        raise ApiError(401, "unauthorized", "Sign in or send an API token.")
-    return ctx
 
 
 def _context_json(exact: str, prefix: str, suffix: str) -> dict[str, str]:
@@ -192,25 +155,6 @@ def detail_json(detail: GroupDetail) -> dict[str, Any]:
     }
 
 
-def json_errors(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
-    """Turn ApiError / HTTPException raised by a handler into JSON answers."""
-
-    async def wrapped(request: Request) -> Response:
-        try:
-            response: Response = await handler(request)
-        except ApiError as error:
-            return error.response()
-        except HTTPException as error:
-            code = "csrf_failed" if error.status_code == 403 else "bad_request"
-            return ApiError(error.status_code, code, str(error.detail)).response()
-        return response
-
-    wrapped.__name__ = handler.__name__
-    wrapped.__doc__ = handler.__doc__
-    return wrapped
-
-
-@json_errors
 async def list_groups(request: Request) -> JSONResponse:
     """The inbox: filtered groups in inbox order, with a `next` cursor for the next page."""
     ctx = await api_context(request)
@@ -229,7 +173,6 @@ async def list_groups(request: Request) -> JSONResponse:
         raise NOT_FOUND from None
 
 
-@json_errors
 async def get_group(request: Request) -> JSONResponse:
     """One group with its reports, suggestions and decisions."""
     ctx = await api_context(request)
@@ -279,7 +222,6 @@ async def _decide(
         raise ApiError(422, "invalid", str(error), error.field) from None
 
 
-@json_errors
 async def act_on_group(request: Request) -> JSONResponse:
     """Mark one group fixed / rejected / spam, or reopen it, with an optional note."""
     ctx = await api_context(request)
@@ -289,7 +231,6 @@ async def act_on_group(request: Request) -> JSONResponse:
     return JSONResponse(groups[0])
 
 
-@json_errors
 async def act_on_groups(request: Request) -> JSONResponse:
     """The same decision on several groups at once (all visible, or nothing changes)."""
     ctx = await api_context(request)
@@ -299,24 +240,9 @@ async def act_on_groups(request: Request) -> JSONResponse:
     return JSONResponse({"items": groups})
 
 
-@json_errors
-async def list_sites(request: Request) -> JSONResponse:
-    """The sites the caller may see (their keys are the inbox's `site` filter values)."""
-    ctx = await api_context(request)
-
-    def load(session: Session) -> list[dict[str, Any]]:
-        return [
-            {"key": site.public_key, "name": site.name, "lang": site.default_lang}
-            for site in sites_of(session, ctx.site_ids)
-        ]
-
-    return JSONResponse({"items": await in_session(request, load)})
-
-
 routes = [
     Route("/api/v1/groups", list_groups, methods=["GET"]),
     Route("/api/v1/groups/actions", act_on_groups, methods=["POST"]),
-    Route("/api/v1/groups/{group_id:bigid}", get_group, methods=["GET"]),
-    Route("/api/v1/groups/{group_id:bigid}/actions", act_on_group, methods=["POST"]),
-    Route("/api/v1/sites", list_sites, methods=["GET"]),
+    Route("/api/v1/groups/{group_id:id}", get_group, methods=["GET"]),
+    Route("/api/v1/groups/{group_id:id}/actions", act_on_group, methods=["POST"]),
 ]

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from corrigo import __version__
 from corrigo.domain.report import LIMITS, MAX_BODY_BYTES, Accepted, ErrorBody, ReportIn
-from corrigo.http.api_docs import REF, editor_paths, error, group_schemas
+from corrigo.http.api.openapi_paths import REF, editor_paths, error, group_schemas
 
 
 def _with_limits(schemas: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Security headers on every dashboard response (pages, redirects, errors, static files)."""
+"""Security headers on every dashboard and editors' API response, errors and files included."""
 
 from __future__ import annotations
 

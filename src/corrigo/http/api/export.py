@@ -6,8 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from corrigo.http.api import ApiError, api_context
-from corrigo.http.dashboard.export import download, parse_export
+from corrigo.http.api.access import api_context
+from corrigo.http.errors import NOT_FOUND, ApiError
+from corrigo.http.export_request import download, parse_export
 from corrigo.store.inbox import InboxError
 from corrigo.store.triage import NotVisible
 
@@ -18,16 +19,13 @@ async def export_api(request: Request) -> Response:
     Errors answer JSON like the rest of the API: 401 without credentials, 404
     for a site the caller may not see, 422 for a bad parameter.
     """
+    ctx = await api_context(request)
     try:
-        ctx = await api_context(request)
-        try:
-            export = await parse_export(request, ctx)
-        except NotVisible:
-            raise ApiError(404, "not_found", "No such group or site.") from None
-        except InboxError as error:
-            raise ApiError(422, "invalid", str(error), error.field) from None
-    except ApiError as error:
-        return error.response()
+        export = await parse_export(request, ctx)
+    except NotVisible:
+        raise NOT_FOUND from None
+    except InboxError as error:
+        raise ApiError(422, "invalid", str(error), error.field) from None
     return download(request, ctx, export, bom=False)
 
 
