@@ -8,6 +8,7 @@ import click
 
 from corrigo import __version__
 from corrigo.cli.channels import channel
+from corrigo.cli.connectors import connector
 from corrigo.cli.export import export
 from corrigo.cli.server import check, db, demo, purge, serve
 from corrigo.cli.sites import site
@@ -26,5 +27,6 @@ def main() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-for command in (serve, demo, db, check, purge, site, user, token, export, channel, worker):
+COMMANDS = (serve, demo, db, check, purge, site, user, token, export, channel, connector, worker)
+for command in COMMANDS:
     main.add_command(command)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from corrigo.domain.url import origin_of
 from corrigo.passwords import generate_password, hash_password
 from corrigo.store.admin import create_editor, create_site
+from corrigo.store.connectors import ensure_connector
 from corrigo.store.models import Editor, Site
 
 DEMO_SITE_KEY = "demo"
@@ -26,7 +27,7 @@ class DemoAccount:
 
 
 def ensure_demo(session: Session, base_url: str) -> DemoAccount:
-    """Create the demo site and its admin editor, or reuse them; set a fresh password.
+    """Create the demo site (with its demo connector) and its admin editor, or reuse them.
 
     The password is generated anew on every start because only its hash is kept.
     """
@@ -38,6 +39,8 @@ def ensure_demo(session: Session, base_url: str) -> DemoAccount:
         )
     elif not origins <= set(site.allowed_origins):
         site.allowed_origins = sorted(origins | set(site.allowed_origins))
+    # The demo is its own small CMS: the dashboard's Apply writes into its articles.
+    ensure_connector(session, site.id, "demo")
     password = generate_password()
     editor = session.execute(select(Editor).where(Editor.email == DEMO_EDITOR)).scalar()
     if editor is None:

@@ -1,8 +1,9 @@
 """The demo news site's articles: what the index lists and which misprints each one hides.
 
-The article bodies live in the templates; everything a page shows outside its
-body (headline, standfirst, byline, photo) comes from here, so the index, the
-article page and the tests all read one source. `misprints` lists the mistakes
+The article bodies are HTML files in ``content/``, which the demo's connector
+edits in the data folder (see `corrigo.demo.library`); everything a page shows
+outside its body (headline, standfirst, byline, photo) comes from here, so the
+index, the article page and the tests all read one source. `misprints` lists the mistakes
 planted in each body on purpose, with the word that should stand there, so that
 visitors have something to report and tests know what to select.
 """
@@ -38,7 +39,6 @@ class Article:
     """One demo article: its address, language, byline, photo and planted misprints."""
 
     slug: str
-    template: str
     lang: str
     section: str
     title: str
@@ -52,7 +52,6 @@ class Article:
 ARTICLES: tuple[Article, ...] = (
     Article(
         slug="bridge-reopens",
-        template="article-en.html",
         lang="en",
         section="City",
         title="Old Town bridge reopens after two years of repairs",
@@ -78,7 +77,6 @@ ARTICLES: tuple[Article, ...] = (
     ),
     Article(
         slug="mist-v-tumani",
-        template="article-uk.html",
         lang="uk",
         section="Культура",
         title="Міст у тумані: п’ять років одного ранку",

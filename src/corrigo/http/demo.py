@@ -8,6 +8,8 @@ from typing import Any
 
 from babel.dates import format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Route
@@ -15,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from corrigo.demo import DEMO_SITE_KEY
 from corrigo.demo.articles import ARTICLES, BY_SLUG
+from corrigo.demo.library import DemoLibrary
 from corrigo.http.state import state_of
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
@@ -62,9 +65,14 @@ async def article(request: Request) -> HTMLResponse:
     found = BY_SLUG.get(request.path_params["slug"])
     if found is None:
         return _page(request, "not-found.html", status=404, lang="en", current=None, canonical=None)
+    library = DemoLibrary.in_data_dir(state_of(request).settings.data_dir)
+    # The body is the demo CMS's own HTML (written by editors through the demo
+    # connector, which escapes every correction), not reader input.
+    body = Markup(await run_in_threadpool(library.read, found.slug))  # noqa: S704
     return _page(
         request,
-        found.template,
+        "article.html",
+        body=body,
         lang=found.lang,
         current=found.slug,
         article=found,

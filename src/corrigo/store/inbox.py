@@ -298,6 +298,21 @@ def visible_group(
     return group
 
 
+def suggestions_of(session: Session, group_id: int, limit: int = 10) -> list[Suggestion]:
+    """Readers' corrections of a group, the most proposed first."""
+    count = func.count().label("n")
+    return [
+        Suggestion(text, n)
+        for text, n in session.execute(
+            select(Report.suggestion, count)
+            .where(Report.group_id == group_id, Report.suggestion != "")
+            .group_by(Report.suggestion)
+            .order_by(count.desc(), Report.suggestion)
+            .limit(limit)
+        )
+    ]
+
+
 def group_detail(
     session: Session, site_ids: Sequence[int] | None, group_id: int
 ) -> GroupDetail | None:
@@ -316,17 +331,7 @@ def group_detail(
             .limit(REPORTS_SHOWN)
         ).scalars()
     )
-    count = func.count().label("n")
-    detail.suggestions = [
-        Suggestion(text, n)
-        for text, n in session.execute(
-            select(Report.suggestion, count)
-            .where(Report.group_id == group_id, Report.suggestion != "")
-            .group_by(Report.suggestion)
-            .order_by(count.desc(), Report.suggestion)
-            .limit(10)
-        )
-    ]
+    detail.suggestions = suggestions_of(session, group_id)
     detail.events = [
         EventRow(
             event.action, event.from_status, event.to_status, event.note, event.created_at, email

@@ -290,3 +290,21 @@ class EditorSession(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SiteConnector(Base):
+    """How Corrigo writes corrections into one site's source: at most one per site.
+
+    `options` holds what may be shown (addresses, user names, paths); `sealed_secret`
+    the password or token, encrypted with :class:`corrigo.secretbox.SecretBox`.
+    """
+
+    __tablename__ = "site_connectors"
+
+    site_id: Mapped[int] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # wordpress | git | webhook | demo
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    sealed_secret: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -1,6 +1,6 @@
 """The editors' JSON API under ``/api/v1/`` and its OpenAPI document.
 
-One module per resource (groups, sites, deliveries, export), the caller's
+One module per resource (groups, applying corrections, sites, deliveries, export), the caller's
 identity in :mod:`.access`, the document in :mod:`.openapi`. It stands on
 :mod:`corrigo.http` (auth, CSRF, errors) and never imports the dashboard.
 Every refusal is a :class:`corrigo.http.errors.ApiError`, answered as
@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from corrigo.http.api import deliveries, export, groups, openapi, sites
+from corrigo.http.api import apply, deliveries, export, groups, openapi, sites
 
 routes: list[BaseRoute] = [
     *groups.routes,
+    *apply.routes,
     *sites.routes,
     *export.routes,
     *deliveries.routes,

@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from corrigo.http.api.apply import ApplyBody
 from corrigo.http.api.groups import BulkDecision, Decision
 from corrigo.store.inbox import MAX_LIMIT, MAX_SEARCH, STATUS_ORDER
 
@@ -64,7 +65,9 @@ _COMMON = {"401": error("No session and no valid token"), "404": error("Not foun
 
 def group_schemas() -> dict[str, Any]:
     """JSON Schemas of the decision bodies, from the types the API decodes them with."""
-    _refs, components = msgspec.json.schema_components([Decision, BulkDecision], ref_template=REF)
+    _refs, components = msgspec.json.schema_components(
+        [Decision, BulkDecision, ApplyBody], ref_template=REF
+    )
     return components
 
 
@@ -116,6 +119,27 @@ def editor_paths() -> dict[str, Any]:
                 "parameters": [_path_id("group_id")],
                 "requestBody": _decision_body("Decision"),
                 "responses": decided,
+            },
+        },
+        "/api/v1/groups/{group_id}/apply": {
+            "post": {
+                "summary": "Preview or apply a correction in the site's CMS through its connector",
+                "description": "`preview: true` reads the source, places the words and answers "
+                "the change as a word diff with the source's `base_version`; send that back "
+                "with `preview: false` to apply. Nothing is written on a refusal.",
+                "security": SECURITY,
+                "parameters": [_path_id("group_id")],
+                "requestBody": _decision_body("ApplyBody"),
+                "responses": {
+                    "200": _json(
+                        "`applied`, `status`, `preview` (the word diff), `diff`, `connector`, "
+                        "`base_version`, `revision`, `location`, `reason`"
+                    ),
+                    "403": error("Session without the right X-CSRF-Token"),
+                    "409": _json("The source changed since the preview; nothing was written"),
+                    "422": _json("The words cannot be placed in the source, or a field is wrong"),
+                    **_COMMON,
+                },
             },
         },
         "/api/v1/groups/actions": {

@@ -2,42 +2,65 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from corrigo.connectors.apply import Outcome
 from corrigo.domain.fragment import fragment_link
 from corrigo.domain.worddiff import word_diff
-from corrigo.http.dashboard.auth import render, require_editor
+from corrigo.http.dashboard.auth import EditorContext, render, require_editor
 from corrigo.http.dashboard.notices import notice_for
 from corrigo.http.db import in_session
-from corrigo.store.inbox import group_detail
+from corrigo.store.connectors import has_connector
+from corrigo.store.inbox import GroupDetail, group_detail
 from corrigo.store.triage import ACTIONS
+
+
+async def render_group(
+    request: Request,
+    ctx: EditorContext,
+    group_id: int,
+    *,
+    correction: str | None = None,
+    outcome: Outcome | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The group page, with the Apply form holding `correction` and the last `outcome`."""
+
+    def load(session: Session) -> tuple[GroupDetail, str | None] | None:
+        detail = group_detail(session, ctx.site_ids, group_id)
+        return None if detail is None else (detail, has_connector(session, detail.group.site_id))
+
+    loaded = await in_session(request, load)
+    if loaded is None:
+        raise HTTPException(404)
+    detail, connector = loaded
+    group = detail.group
+    if correction is None:
+        correction = detail.suggestions[0].text if detail.suggestions else group.exact
+    values: dict[str, Any] = {
+        "detail": detail,
+        "group": group,
+        "fragment": fragment_link(group.url, group.exact, group.prefix, group.suffix),
+        "diffs": [(s, word_diff(group.exact, s.text)) for s in detail.suggestions],
+        "actions": ACTIONS,
+        "notice": notice_for(request),
+        "connector": connector,
+        "correction": correction,
+        "outcome": outcome,
+    }
+    return render(request, "group.html", values, status_code=status_code)
 
 
 async def group_page(request: Request) -> Response:
     """One group, if the editor may see its site (404 otherwise, as if it did not exist)."""
     ctx = await require_editor(request)
-    group_id: int = request.path_params["group_id"]
-    detail = await in_session(
-        request, lambda session: group_detail(session, ctx.site_ids, group_id)
-    )
-    if detail is None:
-        raise HTTPException(404)
-    group = detail.group
-    return render(
-        request,
-        "group.html",
-        {
-            "detail": detail,
-            "group": group,
-            "fragment": fragment_link(group.url, group.exact, group.prefix, group.suffix),
-            "diffs": [(s, word_diff(group.exact, s.text)) for s in detail.suggestions],
-            "actions": ACTIONS,
-            "notice": notice_for(request),
-        },
-    )
+    return await render_group(request, ctx, request.path_params["group_id"])
 
 
 routes = [Route("/dashboard/groups/{group_id:id}", group_page, methods=["GET"])]
