@@ -14,8 +14,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from corrigo.http.apply import ApplyAsk, apply_to_group
-from corrigo.http.dashboard.auth import require_editor
 from corrigo.http.csrf import verified_form
+from corrigo.http.dashboard.auth import require_editor
 from corrigo.http.dashboard.forms import text_field
 from corrigo.http.dashboard.group import render_group
 
