@@ -72,4 +72,4 @@ async def apply_correction(request: Request) -> JSONResponse:
     return JSONResponse(outcome_json(outcome), status_code=STATUS_CODES.get(outcome.status, 200))
 
 
-routes = [Route("/api/v1/groups/{group_id:bigid}/apply", apply_correction, methods=["POST"])]
+routes = [Route("/api/v1/groups/{group_id:id}/apply", apply_correction, methods=["POST"])]

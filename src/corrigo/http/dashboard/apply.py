@@ -42,4 +42,4 @@ async def apply_form(request: Request) -> Response:
     )
 
 
-routes = [Route("/dashboard/groups/{group_id:bigid}/apply", apply_form, methods=["POST"])]
+routes = [Route("/dashboard/groups/{group_id:id}/apply", apply_form, methods=["POST"])]
