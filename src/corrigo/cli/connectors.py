@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import secrets
+from pathlib import Path
 from typing import Any
 
 import click
@@ -32,13 +34,78 @@ def _chosen(**kinds: Any) -> tuple[str, Any]:
 
 @connector.command("set")
 @click.argument("site_key")
+@click.option(
+    "--wordpress", metavar="URL", help="A WordPress site (application password on stdin)."
+)
+@click.option("--user", metavar="NAME", help="The WordPress user of the application password.")
+@click.option("--git", metavar="PATH_OR_URL", help="A Git repository of Markdown/HTML sources.")
+@click.option("--branch", default="main", show_default=True, help="The Git branch to change.")
+@click.option(
+    "--path",
+    "pattern",
+    default="{path}.md",
+    show_default=True,
+    help="File of an article: {path}, {slug}, {section}, {dir} come from the URL's path.",
+)
+@click.option("--map", "mapping", multiple=True, metavar="URL_PATH=FILE", help="Explicit file.")
+@click.option("--review-branches", is_flag=True, help="Commit each fix to a new branch.")
+@click.option("--token-stdin", is_flag=True, help="Read a Git HTTPS token from stdin.")
+@click.option("--fix-webhook", metavar="URL", help="POST signed fix.requested events here.")
+@click.option("--secret", help="The fix webhook's signing secret (generated when omitted).")
 @click.option("--demo", is_flag=True, help="The demo news site's own articles.")
-def connector_set(site_key: str, demo: bool) -> None:
-    """Set the connector of the site with key SITE_KEY (after a test call succeeds)."""
-    kind, _value = _chosen(demo=demo)
+def connector_set(
+    site_key: str,
+    wordpress: str | None,
+    user: str | None,
+    git: str | None,
+    branch: str,
+    pattern: str,
+    mapping: tuple[str, ...],
+    review_branches: bool,
+    token_stdin: bool,
+    fix_webhook: str | None,
+    secret: str | None,
+    demo: bool,
+) -> None:
+    """Set the connector of the site with key SITE_KEY (after a test call succeeds).
+
+    Give exactly one of --wordpress, --git, --fix-webhook, --demo. Secrets are
+    read from standard input (never from the command line, except a given
+    --secret), stored encrypted and never shown again.
+    """
+    kind, value = _chosen(wordpress=wordpress, git=git, fix_webhook=fix_webhook, demo=demo)
     options: dict[str, Any] = {}
-    secret = ""
-    _save(site_key, kind, options, secret)
+    stored_secret = ""
+    if kind == "wordpress":
+        if not user:
+            raise click.UsageError("--wordpress needs --user")
+        options = {"url": value.rstrip("/"), "user": user}
+        stored_secret = click.prompt("Application password", hide_input=True).strip()
+    elif kind == "git":
+        local = Path(value)
+        options = {
+            "repo": str(local.resolve()) if local.exists() else value,
+            "branch": branch,
+            "path": pattern,
+            "map": dict(_pair(item) for item in mapping),
+            "review_branches": review_branches,
+        }
+        if token_stdin:
+            stored_secret = click.prompt("Token", hide_input=True).strip()
+    elif kind == "fix_webhook":
+        kind = "webhook"
+        options = {"url": value}
+        stored_secret = secret or secrets.token_urlsafe(32)
+    _save(site_key, kind, options, stored_secret)
+    if kind == "webhook" and secret is None:
+        click.echo(f"signing secret (shown once): {stored_secret}")
+
+
+def _pair(item: str) -> tuple[str, str]:
+    url_path, sep, file = item.partition("=")
+    if not sep or not file:
+        raise click.UsageError(f"--map wants URL_PATH=FILE, not {item!r}")
+    return url_path.strip("/"), file
 
 
 def _save(site_key: str, kind: str, options: dict[str, Any], secret: str) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from corrigo.config import Settings
 from corrigo.connectors.base import Connector, ConnectorError
 from corrigo.connectors.demo import DemoConnector
+from corrigo.connectors.git import GitConnector
+from corrigo.connectors.webhook import WebhookConnector
 from corrigo.demo.library import DemoLibrary
 from corrigo.secretbox import SecretBox
 from corrigo.store.connectors import ConnectorConfig
@@ -18,6 +22,22 @@ def secret_box(settings: Settings) -> SecretBox:
 
 def build_connector(config: ConnectorConfig, settings: Settings) -> Connector:
     """The connector a stored configuration describes."""
+    options = config.options
     if config.kind == "demo":
         return DemoConnector(DemoLibrary.in_data_dir(settings.data_dir))
+    if config.kind == "webhook":
+        return WebhookConnector(str(options["url"]), config.secret)
+    if config.kind == "git":
+        repo = str(options["repo"])
+        # One mirror per site and repository, named by a digest (keys may hold any character).
+        name = hashlib.sha256(f"{config.site_key}\n{repo}".encode()).hexdigest()[:24]
+        return GitConnector(
+            repo,
+            str(options.get("branch", "main")),
+            str(options.get("path", "{path}.md")),
+            settings.data_dir / "git" / f"{name}.git",
+            mapping={str(k): str(v) for k, v in dict(options.get("map", {})).items()},
+            review_branches=bool(options.get("review_branches", False)),
+            token=config.secret,
+        )
     raise ConnectorError("config", f"Unknown connector kind {config.kind!r}.")
