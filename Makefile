@@ -4,7 +4,7 @@ TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 export UV_LINK_MODE := copy
 
-.PHONY: demo test sync browser node lint bench-ingest clean
+.PHONY: demo test sync browser dictionaries node lint bench-ingest bench-spelling clean
 
 $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
@@ -17,7 +17,7 @@ $(TOOLS)/bin/uv:
 sync: .venv/.synced
 
 ## Serve the demo news site, the API and the dashboard at http://127.0.0.1:8000
-demo: sync
+demo: sync dictionaries
 	$(UV) run corrigo demo
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
@@ -32,6 +32,23 @@ browser:
 	  fi; \
 	fi
 
+# Debian's spelling dictionaries for pyenchant (the one list of them; README "Spelling").
+DICTIONARIES := libenchant-2-2 aspell-en hunspell-en-us hunspell-en-gb \
+  aspell-uk hunspell-uk aspell-ru hunspell-ru aspell-de hunspell-de-de \
+  aspell-fr hunspell-fr aspell-es hunspell-es aspell-pl hunspell-pl \
+  aspell-it hunspell-it aspell-pt-pt aspell-pt-br hunspell-pt-pt hunspell-pt-br
+
+dictionaries:
+	@if dpkg-query -W -f='$${db:Status-Abbrev}\n' $(DICTIONARIES) 2>&1 | grep -qv '^ii'; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DICTIONARIES) >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DICTIONARIES) >/dev/null; \
+	  else \
+	    echo "spelling dictionaries are missing and cannot be installed here: spelling tests will fail" >&2; \
+	  fi; \
+	fi
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
@@ -39,13 +56,17 @@ node_modules/.installed: package.json package-lock.json
 node: node_modules/.installed
 
 ## Run the whole test suite (SQLite and PostgreSQL, real Chromium, real SMTP)
-test: sync browser node
+test: sync browser dictionaries node
 	$(UV) run ruff check src tests bench
 	$(UV) run ruff format --check src tests bench
 	$(UV) run pytest
 
 bench-ingest: sync
 	$(UV) run python bench/ingest/run.py
+
+# Spelling accuracy against the libraries alone (codespell's pairs; see bench/README.md).
+bench-spelling: sync dictionaries
+	$(UV) run --group bench python bench/spelling/run.py
 
 lint: sync
 	$(UV) run ruff check src tests bench

@@ -93,6 +93,12 @@ class Settings(BaseSettings):
     notify_poll_interval: float = Field(
         default=0.25, gt=0, le=60, description="Seconds an idle notifier waits between looks."
     )
+    proposal_wait: float = Field(
+        default=5.0,
+        ge=0,
+        le=300,
+        description="Seconds a notification waits for its group's proposed correction.",
+    )
     notify_concurrency: int = Field(default=64, ge=1, description="Sends in flight per worker.")
     notify_channel_concurrency: int = Field(
         default=8, ge=1, description="Sends in flight per channel and worker."

@@ -53,9 +53,11 @@ def receivers() -> Iterator[Callable[[], HttpReceiver]]:
         receiver.stop()
 
 
-# Quick retries and short timeouts, the app's own notifier off: tests drive theirs.
+# Quick retries and short timeouts, the app's own notifier off: tests drive theirs, and
+# their notifications do not wait for proposals (no proposer runs unless a test starts one).
 NOTIFY: dict[str, Any] = {
     "workers_in_process": False,
+    "proposal_wait": 0.0,
     "smtp_host": "127.0.0.1",
     "smtp_from": "corrigo@news.example",
     "smtp_timeout": 2.0,

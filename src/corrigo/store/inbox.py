@@ -14,15 +14,17 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import Grouping
 
+from corrigo.domain.proposal import StoredProposal
 from corrigo.store.errors import FieldError
 from corrigo.store.models import GROUP_STATUSES, Editor, ErrorGroup, GroupEvent, Report, Site
+from corrigo.store.proposals import proposal_of, proposals_of
 from corrigo.store.search import group_search
 
 # Statuses in inbox order: what still needs an editor comes first.
@@ -113,6 +115,7 @@ class InboxRow:
     report_count: int
     first_seen: datetime
     last_seen: datetime
+    proposal: StoredProposal | None = None  # None until the proposer has seen the group
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +155,7 @@ class GroupDetail:
     reports: list[Report] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     events: list[EventRow] = field(default_factory=list)
+    proposal: StoredProposal | None = None
 
 
 def like_pattern(text: str, *, prefix_only: bool = False) -> str:
@@ -279,11 +283,15 @@ def inbox_page(
         rows += _status_page(session, status, clauses, after, limit + 1 - len(rows))
         if len(rows) > limit:
             break
-    if len(rows) <= limit:
+    more = len(rows) > limit
+    rows = rows[:limit]
+    proposals = proposals_of(session, [row.id for row in rows])
+    rows = [replace(row, proposal=proposals.get(row.id)) for row in rows]
+    if not more:
         return InboxPage(rows, None)
-    last = rows[limit - 1]
+    last = rows[-1]
     cursor = Cursor(last.status, last.report_count, last.last_seen, last.id)
-    return InboxPage(rows[:limit], cursor.encode())
+    return InboxPage(rows, cursor.encode())
 
 
 def visible_group(
@@ -344,6 +352,7 @@ def group_detail(
             .limit(EVENTS_SHOWN)
         )
     ]
+    detail.proposal = proposal_of(session, group_id)
     return detail
 
 

@@ -308,3 +308,52 @@ class SiteConnector(Base):
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     sealed_secret: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class GroupProposal(Base):
+    """The proposed correction of a group and what the dictionary said, computed by a worker.
+
+    `report_count` is the group's count when it was computed: a group with more
+    reports since (maybe a new suggestion) is due again.
+    """
+
+    __tablename__ = "proposals"
+
+    group_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(10), default="")  # "" = no proposal
+    readers: Mapped[int] = mapped_column(Integer, default=0)
+    dictionary: Mapped[str] = mapped_column(String(35), default="")  # "" = none for the language
+    unknown: Mapped[list[str]] = mapped_column(JSON, default=list)
+    suggestions: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    report_count: Mapped[int] = mapped_column(Integer, default=0)
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class LexiconCorrection(Base):
+    """A site's memory: a misspelling fixed as `correction`, `count` times."""
+
+    __tablename__ = "lexicon_corrections"
+    __table_args__ = (UniqueConstraint("site_id", "misspelling", "correction"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    misspelling: Mapped[str] = mapped_column(String(300))  # lower case
+    correction: Mapped[str] = mapped_column(String(300))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class LexiconWord(Base):
+    """A word a site accepts (a name, a term, a loanword) though a dictionary may not."""
+
+    __tablename__ = "lexicon_words"
+    __table_args__ = (UniqueConstraint("site_id", "word"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    word: Mapped[str] = mapped_column(String(100))  # lower case
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -2,7 +2,8 @@
 
 A decision is remembered: the ingest lets new reports of a rejected or spam
 group join it quietly (see `corrigo.store.ingest`), and only a fixed group
-reported again reopens.
+reported again reopens. It also teaches the site's memory
+(`corrigo.store.lexicon`): a fixed group its correction, a rejected one its words.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from corrigo.store.errors import FieldError
 from corrigo.store.inbox import MAX_ID
+from corrigo.store.lexicon import learn_from_decision
 from corrigo.store.models import ErrorGroup, GroupEvent
 
 # Action name → the status it sets.
@@ -99,5 +101,6 @@ def decide(
         group.status_changed_at = now
         group.status_changed_by = editor_id
         group.status_note = note
+        learn_from_decision(session, group, now)
     session.flush()
     return [found[group_id] for group_id in ids]

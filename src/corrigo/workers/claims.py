@@ -18,10 +18,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, case, insert, select, update
+from sqlalchemy import Connection, Row, and_, case, insert, or_, select, update
 
 from corrigo.domain.fragment import fragment_link
-from corrigo.store.models import Channel, Delivery, ErrorGroup, OutboxEvent, Report, Site
+from corrigo.domain.proposal import Proposal
+from corrigo.store.models import (
+    Channel,
+    Delivery,
+    ErrorGroup,
+    GroupProposal,
+    OutboxEvent,
+    Report,
+    Site,
+)
 from corrigo.workers.channels.base import Target
 from corrigo.workers.notice import Digest, Notice, build_digest
 from corrigo.workers.routing import RouteRule, route
@@ -35,6 +44,7 @@ CHANNELS = Channel.__table__
 GROUPS = ErrorGroup.__table__
 REPORTS = Report.__table__
 SITES = Site.__table__
+PROPOSALS = GroupProposal.__table__
 
 PENDING, SENDING, SENT, FAILED, DIGEST = "pending", "sending", "sent", "failed", "digest"
 DELIVERY_STATUSES = (PENDING, SENDING, SENT, FAILED, DIGEST)
@@ -72,21 +82,37 @@ def digest_due(digest_time: str | None, tz_name: str, created_at: datetime) -> d
         return None
 
 
-def dispatch_events(conn: Connection, now: datetime, limit: int) -> int:
+def dispatch_events(
+    conn: Connection, now: datetime, limit: int, wait_until: datetime | None = None
+) -> int:
     """Claim up to `limit` new outbox events and create their deliveries; returns how many.
 
     Runs in the caller's transaction: the events are marked processed in the
-    same commit that creates their deliveries, so a crash loses neither.
+    same commit that creates their deliveries, so a crash loses neither. An
+    event waits for its group's proposed correction (computed at or after the
+    event) unless it was created before `wait_until`, so that the notification
+    can show the proposal without ever hanging on it.
     """
+    ready = OUTBOX.c.processed_at.is_(None)
+    if wait_until is not None:
+        proposed = (
+            select(PROPOSALS.c.group_id)
+            .where(
+                PROPOSALS.c.group_id == OUTBOX.c.group_id,
+                PROPOSALS.c.computed_at >= OUTBOX.c.created_at,
+            )
+            .exists()
+        )
+        ready = and_(ready, or_(OUTBOX.c.created_at < wait_until, proposed))
     if conn.dialect.name == "sqlite":
         # Looking first keeps an idle notifier from taking SQLite's write lock every
         # round; PostgreSQL locks rows, not the database, and saves the round trip.
-        waiting = select(OUTBOX.c.id).where(OUTBOX.c.processed_at.is_(None)).limit(1)
+        waiting = select(OUTBOX.c.id).where(ready).limit(1)
         if conn.execute(waiting).first() is None:
             return 0
     pick = (
         select(OUTBOX.c.id)
-        .where(OUTBOX.c.processed_at.is_(None))
+        .where(ready)
         .order_by(OUTBOX.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -260,6 +286,9 @@ def _job_rows(conn: Connection, delivery_ids: Sequence[int]) -> Sequence[Row[Any
             SITES.c.name.label("site_name"),
             REPORTS.c.comment,
             REPORTS.c.suggestion,
+            PROPOSALS.c.text.label("proposal_text"),
+            PROPOSALS.c.source.label("proposal_source"),
+            PROPOSALS.c.readers.label("proposal_readers"),
         )
         .select_from(
             DELIVERIES.join(CHANNELS, CHANNELS.c.id == DELIVERIES.c.channel_id)
@@ -267,6 +296,7 @@ def _job_rows(conn: Connection, delivery_ids: Sequence[int]) -> Sequence[Row[Any
             .join(GROUPS, GROUPS.c.id == OUTBOX.c.group_id)
             .join(SITES, SITES.c.id == OUTBOX.c.site_id)
             .outerjoin(REPORTS, REPORTS.c.id == OUTBOX.c.report_id)
+            .outerjoin(PROPOSALS, PROPOSALS.c.group_id == OUTBOX.c.group_id)
         )
         .where(DELIVERIES.c.id.in_(delivery_ids))
         .order_by(DELIVERIES.c.id)
@@ -294,6 +324,9 @@ def notice_of(row: Row[Any], base_url: str) -> Notice:
         occurred_at=row.created_at,
         dashboard_url=f"{base_url}/dashboard/groups/{row.group_id}",
         fragment_url=fragment_link(row.url, row.exact, row.prefix, row.suffix),
+        proposal=Proposal(row.proposal_text, row.proposal_source, row.proposal_readers)
+        if row.proposal_source
+        else None,
     )
 
 

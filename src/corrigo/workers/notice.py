@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from corrigo.domain.proposal import Proposal
 from corrigo.domain.quote import CONTEXT_CHARS
 
 EVENT_OPENED = "group.opened"
@@ -34,6 +35,7 @@ class Notice:
     occurred_at: datetime
     dashboard_url: str
     fragment_url: str
+    proposal: Proposal | None = None
 
     @property
     def is_threshold(self) -> bool:

@@ -195,7 +195,8 @@ class Notifier:
             self._write_outcomes(conn, outcomes, now)
         if reap:
             claims.reap_expired(conn, now, self.settings.notify_max_attempts)
-        routed = claims.dispatch_events(conn, now, DISPATCH_BATCH)
+        wait_until = now - timedelta(seconds=self.settings.proposal_wait)
+        routed = claims.dispatch_events(conn, now, DISPATCH_BATCH, wait_until)
         if free <= 0:
             return routed, []
         lease_until = now + timedelta(seconds=self.settings.notify_lease)

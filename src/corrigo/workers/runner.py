@@ -11,9 +11,11 @@ from collections.abc import AsyncIterator
 from sqlalchemy import Engine
 
 from corrigo.config import Settings
+from corrigo.spelling.thread import on_spelling_thread
 from corrigo.store.db import make_engine
 from corrigo.workers.channels.http import make_client
 from corrigo.workers.notifier import Notifier, make_senders
+from corrigo.workers.proposer import Proposer
 from corrigo.workers.retention import purge_daily
 
 log = logging.getLogger(__name__)
@@ -26,22 +28,26 @@ async def run_workers(
     *,
     once: bool = False,
 ) -> None:
-    """Run the notifier and the daily retention purge until `stop` is set (forever without one).
+    """Run the proposer, the notifier and the daily retention purge until `stop` is set
+    (forever without one).
 
-    With `once`, send what is due now, wait for the outcomes and return. With
-    no `engine` it opens its own on the configured database and closes it at
-    the end; the schema must already be migrated.
+    With `once`, compute the due proposals, send what is due now, wait for the
+    outcomes and return. With no `engine` it opens its own on the configured
+    database and closes it at the end; the schema must already be migrated.
     """
     own_engine = engine is None
     engine = engine or make_engine(settings.resolved_database_url)
     try:
         async with make_client(settings.notify_timeout) as client:
             notifier = Notifier(settings, engine, make_senders(settings, client))
+            proposer = Proposer(engine)
             if once:
+                await on_spelling_thread(proposer.drain)
                 await notifier.drain()
                 return
             stop = stop or asyncio.Event()
             async with asyncio.TaskGroup() as tasks:
+                tasks.create_task(proposer.run(stop, settings.notify_poll_interval))
                 tasks.create_task(notifier.run(stop))
                 tasks.create_task(purge_daily(engine, settings.report_retention_days, stop))
     finally:

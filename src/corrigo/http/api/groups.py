@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from corrigo.domain.fragment import fragment_link
+from corrigo.domain.proposal import NOT_COMPUTED, StoredProposal
 from corrigo.domain.worddiff import word_diff
 from corrigo.http.api.access import api_context
 from corrigo.http.auth import EditorContext
@@ -81,7 +82,13 @@ def row_json(row: InboxRow) -> dict[str, Any]:
         "first_seen": row.first_seen.isoformat(),
         "last_seen": row.last_seen.isoformat(),
         "fragment_url": fragment_link(row.url, row.exact, row.prefix, row.suffix),
+        **spelling_json(row.proposal),
     }
+
+
+def spelling_json(stored: StoredProposal | None) -> dict[str, Any]:
+    """`proposal`, `dictionary` and `hint` of a group; all null until they are computed."""
+    return stored.as_json() if stored is not None else dict(NOT_COMPUTED)
 
 
 def group_json(group: ErrorGroup, site_key: str, site_name: str) -> dict[str, Any]:
@@ -129,6 +136,7 @@ def detail_json(detail: GroupDetail) -> dict[str, Any]:
     group = detail.group
     return {
         **group_json(group, detail.site.public_key, detail.site.name),
+        **spelling_json(detail.proposal),
         "reports": [report_json(report) for report in detail.reports],
         "suggestions": [
             {

@@ -41,13 +41,20 @@ async def render_group(
         raise HTTPException(404)
     detail, connector = loaded
     group = detail.group
+    proposed = detail.proposal.proposal if detail.proposal else None
     if correction is None:
-        correction = detail.suggestions[0].text if detail.suggestions else group.exact
+        # The proposal already weighs the readers' suggestions, the site's memory and
+        # the dictionary; before it is computed, the readers' favourite.
+        if proposed is not None:
+            correction = proposed.text
+        else:
+            correction = detail.suggestions[0].text if detail.suggestions else group.exact
     values: dict[str, Any] = {
         "detail": detail,
         "group": group,
         "fragment": fragment_link(group.url, group.exact, group.prefix, group.suffix),
         "diffs": [(s, word_diff(group.exact, s.text)) for s in detail.suggestions],
+        "proposal_diff": word_diff(group.exact, proposed.text) if proposed else [],
         "actions": ACTIONS,
         "notice": notice_for(request),
         "connector": connector,

@@ -14,6 +14,7 @@ from corrigo.workers.render.text import (
     http_url,
     one_line,
     plural,
+    proposal_origin,
     shorten,
 )
 
@@ -31,7 +32,7 @@ _TEMPLATES = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_TEMPLATES.globals.update(plural=plural, page_label=_page_label)
+_TEMPLATES.globals.update(plural=plural, page_label=_page_label, proposal_origin=proposal_origin)
 _TEMPLATES.filters["http_url"] = http_url
 
 
@@ -67,6 +68,8 @@ def _text_block(notice: Notice, show_page: bool) -> list[str]:
     if show_page:
         lines += [_page_label(notice), notice.url, ""]
     lines += [_indent(f"{before}**{exact}**{after}"), ""]
+    if notice.proposal:
+        lines.append(f"Proposed correction: {notice.proposal.text} ({proposal_origin(notice)})")
     if notice.suggestion:
         lines.append(f"Suggestion: {notice.suggestion}")
     if notice.comment:

@@ -15,6 +15,7 @@ from corrigo.workers.render.text import (
     footer,
     http_url,
     plural,
+    proposal_origin,
     shorten,
 )
 
@@ -49,6 +50,9 @@ def _marked(before: str, exact: str, after: str) -> str:
 
 def _misprint(notice: Notice) -> list[str]:
     lines = [_quoted(_marked(*notice.context()))]
+    if notice.proposal:
+        text = escape(notice.proposal.text)
+        lines.append(f"*Proposed correction:* {text} ({proposal_origin(notice)})")
     if notice.suggestion:
         lines.append(f"*Suggestion:* {escape(notice.suggestion)}")
     if notice.comment:

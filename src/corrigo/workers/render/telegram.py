@@ -17,6 +17,7 @@ from corrigo.workers.render.text import (
     footer,
     http_url,
     plural,
+    proposal_origin,
     shorten,
 )
 
@@ -48,6 +49,9 @@ def _misprint(notice: Notice) -> list[str]:
     lines = [
         f"<blockquote>{escape(before)}<b><u>{escape(exact)}</u></b>{escape(after)}</blockquote>"
     ]
+    if notice.proposal:
+        text = escape(notice.proposal.text)
+        lines.append(f"<b>Proposed correction:</b> {text} <i>({proposal_origin(notice)})</i>")
     if notice.suggestion:
         lines.append(f"<b>Suggestion:</b> {escape(notice.suggestion)}")
     if notice.comment:

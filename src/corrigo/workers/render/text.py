@@ -30,6 +30,17 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def proposal_origin(notice: Notice) -> str:
+    """Where a notice's proposed correction comes from, in words ("" without one)."""
+    if notice.proposal is None:
+        return ""
+    if notice.proposal.source == "readers":
+        return f"suggested by {plural(notice.proposal.readers, 'reader')}"
+    if notice.proposal.source == "site":
+        return "from this site's earlier fixes"
+    return "from the dictionary"
+
+
 def http_url(url: str) -> str:
     """`url` if it is an http(s) address, else an empty string.
 

@@ -40,6 +40,7 @@ def _misprint(notice: Notice) -> dict[str, Any]:
             "suggestion": notice.suggestion,
             "created_at": notice.occurred_at.isoformat(),
         },
+        "proposal": notice.proposal.as_json() if notice.proposal else None,
     }
 
 

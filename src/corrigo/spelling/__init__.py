@@ -1,0 +1,1 @@
+"""Spelling: dictionaries, word frequencies and the one thread that uses them."""
