@@ -4,7 +4,7 @@ TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 export UV_LINK_MODE := copy
 
-.PHONY: demo test sync browser dictionaries node lint bench-ingest bench-spelling clean
+.PHONY: demo test sync browser dictionaries wordpress node lint bench-ingest bench-spelling clean
 
 $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
@@ -49,14 +49,28 @@ dictionaries:
 	  fi; \
 	fi
 
+# Debian's WordPress, PHP's CLI and its MySQL driver for the WordPress connector's tests
+# (they run a real WordPress against the local MariaDB; see tests/connectors/wordpress_site.py).
+WORDPRESS_PACKAGES := wordpress php-cli php-mysql
+wordpress:
+	@if [ ! -e /usr/share/wordpress/wp-settings.php ] || ! php -m 2>/dev/null | grep -qx mysqli; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(WORDPRESS_PACKAGES) >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(WORDPRESS_PACKAGES) >/dev/null; \
+	  else \
+	    echo "$(WORDPRESS_PACKAGES) are missing and cannot be installed here: WordPress tests will fail" >&2; \
+	  fi; \
+	fi
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
 
 node: node_modules/.installed
 
-## Run the whole test suite (SQLite and PostgreSQL, real Chromium, real SMTP)
-test: sync browser dictionaries node
+## Run the whole test suite (SQLite and PostgreSQL, real Chromium, real SMTP, real WordPress)
+test: sync browser wordpress dictionaries node
 	$(UV) run ruff check src tests bench
 	$(UV) run ruff format --check src tests bench
 	$(UV) run pytest

@@ -191,3 +191,16 @@ def test_markdown_escaped_characters_are_visible() -> None:
 
 def test_fold_collapses_dashes_and_expands_ellipsis() -> None:
     assert fold("a – b -- c…")[0] == "a - b - c..."
+
+
+def test_a_dash_the_page_shows_keeps_the_sources_spelling() -> None:
+    source = "<p>At 10&nbsp;am -- and ... then recieved it.</p>"
+    quote = Quote("am — and … then recieved", "At 10 ", " it.")
+    out = place(source, "html", quote, "am — and … then received").source
+    assert out == "<p>At 10&nbsp;am -- and ... then received it.</p>"
+
+
+def test_only_what_differs_on_the_page_is_written() -> None:
+    # "-" and "–" look the same to readers: the source keeps its hyphen, the digit changes.
+    out = place("<p>pages 3-5 only</p>", "html", Quote("3-5", "pages ", " only"), "3–7").source
+    assert out == "<p>pages 3-7 only</p>"

@@ -79,13 +79,14 @@ def run(connector: Connector, fix: Fix, *, preview: bool, base_version: str | No
         source = connector.find(fix.url)
     except ConnectorError as error:
         return _refused(connector, error, [])
+    if base_version is not None and base_version != source.version and not preview:
+        # Checked first: an edit since the preview may also have moved the words.
+        return Outcome("conflict", connector.kind, [], source.version, reason=CHANGED)
     try:
         placed = place(source.text, source.fmt, fix.quote, correction)
     except PlacementError as error:
         return Outcome("unplaceable", connector.kind, version=source.version, reason=str(error))
     diff = word_diff(placed.sentence_before, placed.sentence_after)
-    if base_version is not None and base_version != source.version and not preview:
-        return Outcome("conflict", connector.kind, diff, source.version, reason=CHANGED)
     if preview:
         return Outcome("preview", connector.kind, diff, source.version, location=source.location)
     if not placed.changed:

@@ -9,6 +9,7 @@ from corrigo.connectors.base import Connector, ConnectorError
 from corrigo.connectors.demo import DemoConnector
 from corrigo.connectors.git import GitConnector
 from corrigo.connectors.webhook import WebhookConnector
+from corrigo.connectors.wordpress import WordPressConnector
 from corrigo.demo.library import DemoLibrary
 from corrigo.secretbox import SecretBox
 from corrigo.store.connectors import ConnectorConfig
@@ -25,6 +26,8 @@ def build_connector(config: ConnectorConfig, settings: Settings) -> Connector:
     options = config.options
     if config.kind == "demo":
         return DemoConnector(DemoLibrary.in_data_dir(settings.data_dir))
+    if config.kind == "wordpress":
+        return WordPressConnector(str(options["url"]), str(options["user"]), config.secret)
     if config.kind == "webhook":
         return WebhookConnector(str(options["url"]), config.secret)
     if config.kind == "git":

@@ -11,6 +11,7 @@ the source's format; the tags and markup around and inside the words stay.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
@@ -159,29 +160,53 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
+_TYPOGRAPHIC_RUN = re.compile(r"[-\u2010-\u2015\u2212]+|\.\.\.")
+
+
+def _units(text: str) -> list[tuple[str, int, int]]:
+    """`text` as comparable units ``(folded, start, end)``: a run of dashes or ``...`` is one.
+
+    So ``--`` in a source and ``—`` in a correction compare equal, as on the page.
+    """
+    units: list[tuple[str, int, int]] = []
+    i = 0
+    while i < len(text):
+        run = _TYPOGRAPHIC_RUN.match(text, i)
+        if run:
+            units.append(("-" if run.group(0) != "..." else "...", i, run.end()))
+            i = run.end()
+            continue
+        units.append((_FOLD.get(text[i], text[i]), i, i + 1))
+        i += 1
+    return units
+
+
 def _edits(
     page: VisibleText, start: int, end: int, correction: str, fmt: SourceFormat
 ) -> list[tuple[int, int, str]]:
     """Source edits ``(from, to, text)`` that turn the page's words into the correction.
 
-    The diff runs on folded characters, so a ``'`` the source has where the
+    The diff runs on folded units, so a ``'`` the source has where the
     correction has ``’`` stays as it is; changed runs keep the tags between
     their characters (the new text goes where the run's first character was).
     """
-    seen = page.text[start:end]
+    seen, wanted = _units(page.text[start:end]), _units(correction)
     matcher = SequenceMatcher(
-        a=[_FOLD.get(c, c) for c in seen], b=[_FOLD.get(c, c) for c in correction], autojunk=False
+        a=[unit[0] for unit in seen], b=[unit[0] for unit in wanted], autojunk=False
     )
     edits: list[tuple[int, int, str]] = []
     for op, a_lo, a_hi, b_lo, b_hi in matcher.get_opcodes():
         if op == "equal":
             continue
-        text = escape_for(correction[b_lo:b_hi], fmt)
+        text = escape_for(
+            correction[wanted[b_lo][1] : wanted[b_hi - 1][2]] if b_hi > b_lo else "", fmt
+        )
         if a_lo == a_hi:  # insertion: after the previous character, inside its element
-            at = page.spans[start + a_lo - 1][1] if a_lo else page.spans[start][0]
+            at = page.spans[start + seen[a_lo - 1][2] - 1][1] if a_lo else page.spans[start][0]
             edits.append((at, at, text))
             continue
-        spans = [page.spans[k] for k in range(start + a_lo, start + a_hi)]
+        chars = range(start + seen[a_lo][1], start + seen[a_hi - 1][2])
+        spans = [page.spans[k] for k in chars]
         real = [span for span in spans if span[1] > span[0]] or spans[:1]
         edits.append((real[0][0], real[0][1], text))
         edits.extend((lo, hi, "") for lo, hi in real[1:])
