@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from corrigo.secretbox import SecretBox
 from corrigo.store.admin import site_by_key
-from corrigo.store.inbox import suggestions_of, visible_group
+from corrigo.store.inbox import visible_group
 from corrigo.store.models import ErrorGroup, GroupEvent, Site, SiteConnector
 
 APPLIED = "applied"
@@ -47,7 +47,7 @@ class ConnectorSummary:
 
 @dataclass(frozen=True, slots=True)
 class ApplyTarget:
-    """What an apply needs of a group: where, which words, the readers' favourite fix."""
+    """What an apply needs of a group: its site, its page and the reported words."""
 
     group_id: int
     site_id: int
@@ -57,7 +57,6 @@ class ApplyTarget:
     prefix: str
     suffix: str
     status: str
-    suggestion: str
 
 
 def save_connector(
@@ -141,7 +140,6 @@ def apply_target(
     if group is None:
         return None
     key = session.execute(select(Site.public_key).where(Site.id == group.site_id)).scalar_one()
-    top = suggestions_of(session, group_id, limit=1)
     return ApplyTarget(
         group.id,
         group.site_id,
@@ -151,7 +149,6 @@ def apply_target(
         group.prefix,
         group.suffix,
         group.status,
-        top[0].text if top else "",
     )
 
 
