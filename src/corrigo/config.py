@@ -23,6 +23,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from corrigo.domain.interval import parse_interval
+
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -103,6 +105,18 @@ class Settings(BaseSettings):
     notify_channel_concurrency: int = Field(
         default=8, ge=1, description="Sends in flight per channel and worker."
     )
+    verify_interval: str = Field(
+        default="6h",
+        description="How often open groups' pages are checked (90s, 30m, 6h, 2d), or off.",
+    )
+    verify_allow_private: bool = Field(
+        default=False,
+        description="Let the page checker fetch private and loopback addresses (intranet, demo).",
+    )
+    verify_poll_interval: float = Field(
+        default=1.0, gt=0, le=60, description="Seconds an idle page checker waits between looks."
+    )
+    verify_concurrency: int = Field(default=16, ge=1, description="Pages fetched at once.")
 
     @classmethod
     def settings_customise_sources(
@@ -150,6 +164,12 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
+    @field_validator("verify_interval")
+    @classmethod
+    def _check_interval(cls, value: str) -> str:
+        parse_interval(value)  # its ValueError says what is wrong
+        return value.strip().lower()
+
     @field_validator("notify_lease")
     @classmethod
     def _check_lease(cls, value: float, info: ValidationInfo) -> float:
@@ -183,6 +203,11 @@ class Settings(BaseSettings):
         if self.rate_limit_sign_in_address == "off":
             return []
         return parse_many(self.rate_limit_sign_in_address)
+
+    @property
+    def verify_seconds(self) -> int | None:
+        """Seconds between checks of open groups' pages; None when switched off."""
+        return parse_interval(self.verify_interval) or None
 
     @property
     def resolved_database_url(self) -> str:

@@ -13,6 +13,7 @@ from corrigo.cli.export import export
 from corrigo.cli.server import check, db, demo, purge, serve
 from corrigo.cli.sites import site
 from corrigo.cli.users import token, user
+from corrigo.cli.verify import verify
 from corrigo.cli.worker import worker
 
 
@@ -27,6 +28,20 @@ def main() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-COMMANDS = (serve, demo, db, check, purge, site, user, token, export, channel, connector, worker)
+COMMANDS = (
+    serve,
+    demo,
+    db,
+    check,
+    purge,
+    site,
+    user,
+    token,
+    export,
+    channel,
+    connector,
+    worker,
+    verify,
+)
 for command in COMMANDS:
     main.add_command(command)

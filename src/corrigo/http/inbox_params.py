@@ -36,6 +36,15 @@ def _day(params: Mapping[str, str], name: str) -> date | None:
         raise InboxError(name, f"{name} must be a date such as 2024-05-31") from None
 
 
+def _flag(params: Mapping[str, str], name: str) -> bool:
+    raw = params.get(name, "").strip().lower()
+    if raw in ("", "0", "false"):
+        return False
+    if raw in ("1", "true"):
+        return True
+    raise InboxError(name, f"{name} must be true or false")
+
+
 def _limit(params: Mapping[str, str]) -> int:
     raw = params.get("limit", "").strip()
     if not raw:
@@ -71,5 +80,6 @@ def parse_inbox_query(
         since=_day(params, "since"),
         until=_day(params, "until"),
         search=params.get("q", "").strip(),
+        still_on_page=_flag(params, "still_on_page"),
     )
     return InboxQuery(wanted, Cursor.decode(after) if after else None, _limit(params))

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import Grouping
 
 from corrigo.domain.proposal import StoredProposal
+from corrigo.store.checks import Verification, verification_of
 from corrigo.store.errors import FieldError
 from corrigo.store.models import GROUP_STATUSES, Editor, ErrorGroup, GroupEvent, Report, Site
 from corrigo.store.proposals import proposal_of, proposals_of
@@ -56,6 +57,7 @@ class InboxFilter:
     since: date | None = None  # a report on or after this day (UTC)
     until: date | None = None  # a report on or before this day (UTC)
     search: str = ""  # words in the quote or in a reader's comment
+    still_on_page: bool = False  # only groups marked fixed that the page contradicts
 
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUS_ORDER:
@@ -116,6 +118,8 @@ class InboxRow:
     first_seen: datetime
     last_seen: datetime
     proposal: StoredProposal | None = None  # None until the proposer has seen the group
+    verification: Verification | None = None
+    still_on_page: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +217,8 @@ def group_filters(wanted: InboxFilter, site_ids: Sequence[int] | None) -> list[C
             clauses.append(ErrorGroup.first_seen < end)
             in_range.append(Report.created_at < end)
         clauses.append(exists().where(and_(*in_range)))
+    if wanted.still_on_page:
+        clauses.append(ErrorGroup.still_on_page.is_(True))
     if wanted.search.strip():
         # Parenthesised: the clause is an OR, and it is ANDed with the others.
         clauses.append(Grouping(_search_clause(wanted.search.strip(), site_ids)))
@@ -256,6 +262,8 @@ def _row(group: ErrorGroup, site_name: str, site_key: str) -> InboxRow:
         report_count=group.report_count,
         first_seen=group.first_seen,
         last_seen=group.last_seen,
+        verification=verification_of(group),
+        still_on_page=group.still_on_page,
     )
 
 

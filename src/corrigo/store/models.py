@@ -77,6 +77,10 @@ class Site(Base):
     allowed_origins: Mapped[list[str]] = mapped_column(JSON, default=list)
     default_lang: Mapped[str] = mapped_column(String(35), default="en")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # CSS selector of the article element, for the widget and the page checker; None: defaults.
+    article_selector: Mapped[str | None] = mapped_column(String(500))
+    # Seconds between checks of its open groups; None: CORRIGO_VERIFY_INTERVAL, 0: never.
+    verify_interval: Mapped[int | None] = mapped_column(Integer)
 
 
 class Editor(Base):
@@ -133,6 +137,8 @@ class ErrorGroup(Base):
         # Statistics: misprints reported per day and site, and fixes with their duration.
         Index("ix_groups_first_seen", "first_seen", "site_id"),
         Index("ix_groups_fixed", "status", "status_changed_at", "site_id", "first_seen"),
+        # The page checker's queue: groups with a check asked for, by when.
+        Index("ix_groups_check_due", "check_due_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -157,6 +163,34 @@ class ErrorGroup(Base):
         ForeignKey("editors.id", ondelete="SET NULL")
     )
     status_note: Mapped[str] = mapped_column(Text, default="")
+    # The page checker: when the next check is due (None: none asked for), the last one's
+    # outcome (present | corrected | missing | unreachable), what stood there, and why not.
+    check_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    check_outcome: Mapped[str | None] = mapped_column(String(12))
+    check_now: Mapped[str | None] = mapped_column(Text)
+    check_reason: Mapped[str] = mapped_column(Text, default="")
+    # Marked fixed, yet the last check found the misprint on the page.
+    still_on_page: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CheckedPage(Base):
+    """A page the checker fetches: its validators, its last text, and who is fetching it."""
+
+    __tablename__ = "checked_pages"
+    __table_args__ = (UniqueConstraint("site_id", "url_hash"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    url_hash: Mapped[str] = mapped_column(String(32))
+    url: Mapped[str] = mapped_column(Text)
+    etag: Mapped[str] = mapped_column(Text, default="")
+    last_modified: Mapped[str] = mapped_column(String(100), default="")
+    # The article's text(s) at the last fetch: a 304 is answered from them.
+    texts: Mapped[list[str] | None] = mapped_column(JSON)
+    fetched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    locked_by: Mapped[str] = mapped_column(String(64), default="")
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Report(Base):

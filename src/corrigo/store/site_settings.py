@@ -1,9 +1,11 @@
-"""Changing a site after it exists: its name, allowed origins and language."""
+"""Changing a site after it exists: its name, origins, language and page-check settings."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from corrigo.domain.article import MAX_SELECTOR, valid_selector
+from corrigo.domain.interval import format_interval, parse_interval
 from corrigo.domain.origins import normalize_origin
 from corrigo.store.admin import AdminError, check_lang
 from corrigo.store.models import Site
@@ -37,3 +39,31 @@ def update_site(session: Session, site_id: int, name: str, origins: list[str], l
     site.default_lang = check_lang(lang)
     session.flush()
     return site
+
+
+def set_check_settings(session: Session, site_id: int, article: str, interval: str) -> Site:
+    """Set the site's article selector and page-check interval ("" for the defaults).
+
+    `interval` is written like CORRIGO_VERIFY_INTERVAL (``6h``, ``30m``, ``off``).
+    """
+    site = session.get(Site, site_id)
+    if site is None:
+        raise UnknownSite("no such site")
+    article = article.strip()
+    if article and not valid_selector(article):
+        raise AdminError(
+            f"{article[:80]!r} is not a CSS selector (at most {MAX_SELECTOR} characters)"
+        )
+    try:
+        seconds = parse_interval(interval) if interval.strip() else None
+    except ValueError as exc:
+        raise AdminError(str(exc)) from None
+    site.article_selector = article or None
+    site.verify_interval = seconds
+    session.flush()
+    return site
+
+
+def interval_text(site: Site) -> str:
+    """The site's own check interval as written in forms ("" when it follows the default)."""
+    return "" if site.verify_interval is None else format_interval(site.verify_interval)

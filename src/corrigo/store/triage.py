@@ -65,7 +65,8 @@ def decide(
 
     All or nothing: if any id is unknown or outside `site_ids`, :class:`NotVisible`
     is raised and nothing changes. A group already in the target status keeps its
-    history unchanged (pressing "fixed" twice records one decision).
+    history unchanged (pressing "fixed" twice records one decision). A group
+    marked fixed gets a check of its page within seconds (corrigo.store.checks).
     """
     ids = list(dict.fromkeys(group_ids))
     if not ids:
@@ -102,5 +103,10 @@ def decide(
         group.status_changed_by = editor_id
         group.status_note = note
         learn_from_decision(session, group, now)
+        # "Fixed" is checked against the live page at the workers' next look; the
+        # still-on-the-page flag belongs to a fixed group only.
+        group.still_on_page = False
+        if decision.status == "fixed":
+            group.check_due_at = now
     session.flush()
     return [found[group_id] for group_id in ids]

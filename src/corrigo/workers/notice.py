@@ -10,6 +10,8 @@ from corrigo.domain.quote import CONTEXT_CHARS
 
 EVENT_OPENED = "group.opened"
 EVENT_THRESHOLD = "group.threshold"
+# Written by the page checker (corrigo.store.checks) for a group marked fixed that is not.
+EVENT_STILL_PRESENT = "group.still_present"
 ELLIPSIS = "…"
 
 
@@ -43,6 +45,11 @@ class Notice:
         return self.event_type == EVENT_THRESHOLD
 
     @property
+    def is_still_present(self) -> bool:
+        """Whether this event says that a misprint marked fixed is still on the page."""
+        return self.event_type == EVENT_STILL_PRESENT
+
+    @property
     def page_label(self) -> str:
         """The page's title, or its address when the page had none."""
         return self.title or self.url
@@ -65,6 +72,8 @@ class Notice:
         """One plain sentence saying what happened."""
         if self.is_threshold:
             return f"{self.report_count} readers now report a misprint"
+        if self.is_still_present:
+            return "A misprint marked fixed is still on the page"
         return "A reader reports a misprint"
 
 

@@ -14,6 +14,7 @@ from corrigo.config import Settings
 from corrigo.spelling.thread import on_spelling_thread
 from corrigo.store.db import make_engine
 from corrigo.workers.channels.http import make_client
+from corrigo.workers.checker import Checker
 from corrigo.workers.notifier import Notifier, make_senders
 from corrigo.workers.proposer import Proposer
 from corrigo.workers.retention import purge_daily
@@ -28,8 +29,8 @@ async def run_workers(
     *,
     once: bool = False,
 ) -> None:
-    """Run the proposer, the notifier and the daily retention purge until `stop` is set
-    (forever without one).
+    """Run the proposer, the notifier, the page checker and the daily retention purge until
+    `stop` is set (forever without one).
 
     With `once`, compute the due proposals, send what is due now, wait for the
     outcomes and return. With no `engine` it opens its own on the configured
@@ -49,6 +50,7 @@ async def run_workers(
             async with asyncio.TaskGroup() as tasks:
                 tasks.create_task(proposer.run(stop, settings.notify_poll_interval))
                 tasks.create_task(notifier.run(stop))
+                tasks.create_task(Checker(settings, engine).run(stop))
                 tasks.create_task(purge_daily(engine, settings.report_retention_days, stop))
     finally:
         if own_engine:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from corrigo.http.api import apply, deliveries, export, groups, openapi, sites
+from corrigo.http.api import apply, deliveries, export, groups, openapi, sites, verify
 
 routes: list[BaseRoute] = [
     *groups.routes,
     *apply.routes,
+    *verify.routes,
     *sites.routes,
     *export.routes,
     *deliveries.routes,

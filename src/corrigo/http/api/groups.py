@@ -26,6 +26,7 @@ from corrigo.http.db import in_session
 from corrigo.http.errors import NOT_FOUND, ApiError
 from corrigo.http.inbox_params import parse_inbox_query
 from corrigo.store import triage
+from corrigo.store.checks import Verification, verification_of
 from corrigo.store.inbox import (
     MAX_ID,
     GroupDetail,
@@ -83,6 +84,15 @@ def row_json(row: InboxRow) -> dict[str, Any]:
         "last_seen": row.last_seen.isoformat(),
         "fragment_url": fragment_link(row.url, row.exact, row.prefix, row.suffix),
         **spelling_json(row.proposal),
+        **check_json(row.verification, row.still_on_page),
+    }
+
+
+def check_json(verification: Verification | None, still_on_page: bool) -> dict[str, Any]:
+    """The page checker's fields of a group: its last check and the still-on-the-page flag."""
+    return {
+        "verification": None if verification is None else verification.as_json(),
+        "still_on_page": still_on_page,
     }
 
 
@@ -114,6 +124,7 @@ def group_json(group: ErrorGroup, site_key: str, site_name: str) -> dict[str, An
         "first_seen": group.first_seen.isoformat(),
         "last_seen": group.last_seen.isoformat(),
         "fragment_url": fragment_link(group.url, group.exact, group.prefix, group.suffix),
+        **check_json(verification_of(group), group.still_on_page),
     }
 
 

@@ -59,6 +59,11 @@ INBOX_FILTERS = [
         {"type": "string", "maxLength": MAX_SEARCH},
         "Text in the quote or in a reader's comment (case-insensitive).",
     ),
+    _query(
+        "still_on_page",
+        {"type": "boolean"},
+        "Only groups marked fixed whose misprint the last page check still found.",
+    ),
 ]
 _COMMON = {"401": error("No session and no valid token"), "404": error("Not found, or not yours")}
 
@@ -138,6 +143,24 @@ def editor_paths() -> dict[str, Any]:
                     "403": error("Session without the right X-CSRF-Token"),
                     "409": _json("The source changed since the preview; nothing was written"),
                     "422": _json("The words cannot be placed in the source, or a field is wrong"),
+                    **_COMMON,
+                },
+            },
+        },
+        "/api/v1/groups/{group_id}/verify": {
+            "post": {
+                "summary": "Check the group's page now: is the misprint still there?",
+                "description": (
+                    "Answers `outcome` (present, corrected, missing or unreachable), "
+                    "`checked_at`, `now` (the text at that spot now, or null) and `reason` "
+                    "(why the page could not be read, or null)."
+                ),
+                "security": SECURITY,
+                "parameters": [_path_id("group_id")],
+                "responses": {
+                    "200": _json("The outcome of the check"),
+                    "403": error("Session without the right X-CSRF-Token"),
+                    "503": error("No worker did the check in time"),
                     **_COMMON,
                 },
             },

@@ -1,4 +1,4 @@
-"""Admin pages for sites: list, add, rename, allowed origins, language, embed snippet."""
+"""Admin pages for sites: list, add, rename, origins, language, page checks, embed snippet."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from corrigo.domain.embed import embed_snippet
 from corrigo.http.csrf import verified_form
 from corrigo.http.dashboard.auth import render, require_admin
 from corrigo.http.dashboard.forms import text_field
@@ -16,7 +17,13 @@ from corrigo.http.db import in_session
 from corrigo.http.state import state_of
 from corrigo.store.admin import AdminError, create_site
 from corrigo.store.models import Site
-from corrigo.store.site_settings import UnknownSite, parse_origins, update_site
+from corrigo.store.site_settings import (
+    UnknownSite,
+    interval_text,
+    parse_origins,
+    set_check_settings,
+    update_site,
+)
 
 MAX_ORIGINS_TEXT = 8000
 
@@ -51,12 +58,15 @@ async def add_site(request: Request) -> Response:
         "name": text_field(form, "name", 200),
         "origins": text_field(form, "origins", MAX_ORIGINS_TEXT),
         "lang": text_field(form, "lang", 35) or "en",
+        "article": text_field(form, "article", 500),
+        "interval": text_field(form, "interval", 20),
     }
 
     def create(session: Session) -> int:
         site = create_site(
             session, values["name"], parse_origins(values["origins"]), values["lang"]
         )
+        set_check_settings(session, site.id, values["article"], values["interval"])
         session.commit()
         return site.id
 
@@ -80,7 +90,10 @@ async def _site_page(request: Request, error: str | None = None) -> Response:
             "site": site,
             "error": error,
             "saved": request.query_params.get("saved") == "1" and error is None,
-            "base_url": state_of(request).settings.base_url,
+            "embed": embed_snippet(
+                state_of(request).settings.base_url, site.public_key, site.article_selector
+            ),
+            "interval": interval_text(site),
         },
         status_code=400 if error else 200,
     )
@@ -93,16 +106,19 @@ async def site_page(request: Request) -> Response:
 
 
 async def save_site(request: Request) -> Response:
-    """Save a site's name, origins and language."""
+    """Save a site's name, origins, language, article selector and check interval."""
     ctx = await require_admin(request)
     form = await verified_form(request, ctx)
     site_id: int = request.path_params["site_id"]
     name = text_field(form, "name", 200)
     origins = text_field(form, "origins", MAX_ORIGINS_TEXT)
     lang = text_field(form, "lang", 35)
+    article = text_field(form, "article", 500)
+    interval = text_field(form, "interval", 20)
 
     def save(session: Session) -> None:
         update_site(session, site_id, name, parse_origins(origins), lang)
+        set_check_settings(session, site_id, article, interval)
         session.commit()
 
     try:

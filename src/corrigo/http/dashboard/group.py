@@ -1,4 +1,4 @@
-"""The group page: the quote in context, the link to the spot, reports, corrections, history."""
+"""The group page: the quote in context, the spot, reports, corrections, page checks, history."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ from typing import Any
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from corrigo.connectors.apply import Outcome
 from corrigo.domain.fragment import fragment_link
 from corrigo.domain.worddiff import word_diff
+from corrigo.http.csrf import verified_form
 from corrigo.http.dashboard.auth import EditorContext, render, require_editor
 from corrigo.http.dashboard.notices import notice_for
 from corrigo.http.db import in_session
+from corrigo.http.verify import NoWorker, check_and_wait
+from corrigo.store.checks import verification_of
 from corrigo.store.connectors import has_connector
 from corrigo.store.inbox import GroupDetail, group_detail
 from corrigo.store.triage import ACTIONS
@@ -57,6 +60,7 @@ async def render_group(
         "proposal_diff": word_diff(group.exact, proposed.text) if proposed else [],
         "actions": ACTIONS,
         "notice": notice_for(request),
+        "verification": verification_of(group),
         "connector": connector,
         "correction": correction,
         "outcome": outcome,
@@ -70,4 +74,21 @@ async def group_page(request: Request) -> Response:
     return await render_group(request, ctx, request.path_params["group_id"])
 
 
-routes = [Route("/dashboard/groups/{group_id:id}", group_page, methods=["GET"])]
+async def check_page_now(request: Request) -> Response:
+    """ "Check the page now": wait for a worker's check, then show the group with its outcome."""
+    ctx = await require_editor(request)
+    await verified_form(request, ctx)
+    group_id: int = request.path_params["group_id"]
+    try:
+        found = await check_and_wait(request, ctx.site_ids, group_id)
+    except NoWorker:
+        return RedirectResponse(f"/dashboard/groups/{group_id}?done=no_worker", status_code=303)
+    if found is None:
+        raise HTTPException(404)
+    return RedirectResponse(f"/dashboard/groups/{group_id}?done=checked", status_code=303)
+
+
+routes = [
+    Route("/dashboard/groups/{group_id:id}", group_page, methods=["GET"]),
+    Route("/dashboard/groups/{group_id:id}/verify", check_page_now, methods=["POST"]),
+]

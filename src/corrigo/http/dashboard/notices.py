@@ -25,5 +25,9 @@ def notice_for(request: Request) -> str | None:
         "spam": ngettext("Marked spam.", "{n} misprints marked spam.", count),
         "reopen": ngettext("Reopened.", "{n} misprints reopened.", count),
     }
+    messages["checked"] = catalogue.gettext("The page was checked.")
+    messages["no_worker"] = catalogue.gettext(
+        "No worker checked the page in time; are the workers running?"
+    )
     message = messages.get(done)
     return None if message is None else message.format(n=count)

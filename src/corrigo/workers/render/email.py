@@ -53,6 +53,8 @@ def _subject(text: str) -> str:
 def notice_subject(notice: Notice) -> str:
     """'[Site] Misprint: “word” in Page title' (or the reader count past the threshold)."""
     what = f"{notice.report_count} readers report" if notice.is_threshold else "Misprint:"
+    if notice.is_still_present:
+        what = "Still on the page:"
     quote = shorten(notice.exact, HEADLINE_QUOTE_CHARS)
     page = shorten(notice.page_label, HEADLINE_QUOTE_CHARS)
     return _subject(f"[{notice.site_name}] {what} “{quote}” in {page}")

@@ -1,0 +1,400 @@
+"""The page checker's database work: which groups are due, page claims, and outcomes.
+
+A group is due for a check when its ``check_due_at`` has come: an editor
+marked it fixed, someone asked for a check, or (for open groups) the site's
+interval has passed since the last one (:func:`schedule_open_groups`). Checks
+are done per page: a worker claims the ``checked_pages`` row of a page with a
+lease, exactly as the notifier claims deliveries (one ``UPDATE … WHERE <still
+claimable> … RETURNING``, candidates picked ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL), so two workers never fetch one page at once. The outcomes are
+written in one transaction: the group's last check, and what it changes — an
+open group found corrected is fixed by the checker, a fixed group found still
+there is flagged (with a history event and a ``group.still_present`` outbox
+row), and a later check that finds it corrected clears the flag.
+
+:func:`check_soon` is the call for other features (the dashboard's decisions,
+the "apply the correction" of the CMS connectors): it asks for a check of some
+groups at the workers' next look, within seconds.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from corrigo.store.models import CheckedPage, ErrorGroup, GroupEvent, OutboxEvent, Site
+
+GROUPS = ErrorGroup.__table__
+PAGES = CheckedPage.__table__
+SITES = Site.__table__
+EVENTS = GroupEvent.__table__
+OUTBOX = OutboxEvent.__table__
+
+OUTCOMES = ("present", "corrected", "missing", "unreachable")
+# History actions written by the checker (no editor): found corrected, found still there.
+ACTION_CORRECTED = "corrected"
+ACTION_STILL_PRESENT = "still_present"
+MAX_NOW = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class GroupToCheck:
+    """One due group of a claimed page: its quote and status."""
+
+    id: int
+    status: str
+    still_on_page: bool
+    exact: str
+    prefix: str
+    suffix: str
+    pos_start: int | None
+
+
+@dataclass(slots=True)
+class ClaimedPage:
+    """A page this worker now fetches, with its site's rules and its due groups."""
+
+    id: int
+    site_id: int
+    url: str
+    etag: str
+    last_modified: str
+    texts: list[str] | None
+    allowed_origins: list[str]
+    article_selector: str | None
+    groups: list[GroupToCheck] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """What one check found for one group."""
+
+    group_id: int
+    outcome: str
+    now: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """A group's last check as the API and the pages show it."""
+
+    outcome: str
+    checked_at: datetime
+    now: str | None
+    reason: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        """The API's ``verification`` object."""
+        return {
+            "outcome": self.outcome,
+            "checked_at": self.checked_at.isoformat(),
+            "now": self.now,
+            "reason": self.reason,
+        }
+
+
+def verification_of(group: Any) -> Verification | None:
+    """The last check of a group (ORM object or row); None when it was never checked."""
+    if group.checked_at is None or group.check_outcome is None:
+        return None
+    return Verification(
+        group.check_outcome, group.checked_at, group.check_now, group.check_reason or None
+    )
+
+
+def check_soon(conn: Connection, group_ids: Sequence[int], now: datetime) -> None:
+    """Ask the workers to check these groups' pages at their next look (within seconds)."""
+    if group_ids:
+        conn.execute(
+            update(GROUPS).where(GROUPS.c.id.in_(list(group_ids))).values(check_due_at=now)
+        )
+
+
+def site_intervals(conn: Connection, default: int | None) -> dict[int, int]:
+    """Site id → seconds between checks of its open groups, for sites that check at all."""
+    intervals = {}
+    for site_id, own in conn.execute(select(SITES.c.id, SITES.c.verify_interval)):
+        seconds = default if own is None else own
+        if seconds:
+            intervals[site_id] = seconds
+    return intervals
+
+
+def schedule_open_groups(conn: Connection, now: datetime, default: int | None) -> int:
+    """Make open groups due whose last check (or first report) is an interval old."""
+    due = 0
+    for site_id, seconds in site_intervals(conn, default).items():
+        cutoff = now - timedelta(seconds=seconds)
+        result = conn.execute(
+            update(GROUPS)
+            .where(
+                GROUPS.c.site_id == site_id,
+                GROUPS.c.status == "open",
+                GROUPS.c.check_due_at.is_(None),
+                or_(
+                    GROUPS.c.checked_at <= cutoff,
+                    and_(GROUPS.c.checked_at.is_(None), GROUPS.c.first_seen <= cutoff),
+                ),
+            )
+            .values(check_due_at=now)
+        )
+        due += int(result.rowcount)
+    return due
+
+
+def _page_of_group() -> Any:
+    return and_(GROUPS.c.site_id == PAGES.c.site_id, GROUPS.c.url_hash == PAGES.c.url_hash)
+
+
+def _add_missing_pages(conn: Connection, now: datetime, limit: int) -> None:
+    """Create the page rows of due groups whose page has none yet."""
+    missing = (
+        select(GROUPS.c.site_id, GROUPS.c.url_hash, func.min(GROUPS.c.url).label("url"))
+        .where(GROUPS.c.check_due_at <= now, ~exists().where(_page_of_group()))
+        .group_by(GROUPS.c.site_id, GROUPS.c.url_hash)
+        .limit(limit)
+    )
+    rows = [
+        {
+            "site_id": row.site_id,
+            "url_hash": row.url_hash,
+            "url": row.url,
+            "etag": "",
+            "last_modified": "",
+            "locked_by": "",
+        }
+        for row in conn.execute(missing)
+    ]
+    if rows:
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        conn.execute(dialect.insert(PAGES).on_conflict_do_nothing(), rows)
+
+
+def claim_pages(
+    conn: Connection,
+    now: datetime,
+    worker: str,
+    lease_until: datetime,
+    limit: int,
+    group_ids: Sequence[int] | None = None,
+) -> list[ClaimedPage]:
+    """Claim up to `limit` pages with due groups (only those of `group_ids`, if given)."""
+    _add_missing_pages(conn, now, limit)
+    due = [_page_of_group(), GROUPS.c.check_due_at <= now]
+    if group_ids is not None:
+        due.append(GROUPS.c.id.in_(list(group_ids)))
+    free = or_(PAGES.c.locked_until.is_(None), PAGES.c.locked_until < now)
+    pick = (
+        select(PAGES.c.id)
+        .where(free, exists().where(*due))
+        .order_by(PAGES.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = conn.execute(
+        update(PAGES)
+        .where(PAGES.c.id.in_(pick.scalar_subquery()), free)
+        .values(locked_by=worker, locked_until=lease_until)
+        .returning(PAGES.c.id)
+    ).scalars()
+    ids = list(claimed)
+    if not ids:
+        return []
+    pages: dict[int, ClaimedPage] = {}
+    for row in conn.execute(
+        select(PAGES, SITES.c.allowed_origins, SITES.c.article_selector)
+        .join(SITES, SITES.c.id == PAGES.c.site_id)
+        .where(PAGES.c.id.in_(ids))
+    ):
+        pages[row.id] = ClaimedPage(
+            row.id,
+            row.site_id,
+            row.url,
+            row.etag,
+            row.last_modified,
+            row.texts,
+            list(row.allowed_origins or ()),
+            row.article_selector,
+        )
+    query = (
+        select(PAGES.c.id.label("page_id"), GROUPS)
+        .join(GROUPS, _page_of_group())
+        .where(PAGES.c.id.in_(ids), GROUPS.c.check_due_at <= now)
+    )
+    if group_ids is not None:
+        query = query.where(GROUPS.c.id.in_(list(group_ids)))
+    for row in conn.execute(query):
+        pages[row.page_id].groups.append(
+            GroupToCheck(
+                row.id,
+                row.status,
+                row.still_on_page,
+                row.exact,
+                row.prefix,
+                row.suffix,
+                row.pos_start,
+            )
+        )
+    return list(pages.values())
+
+
+def release_page(
+    conn: Connection,
+    page_id: int,
+    worker: str,
+    now: datetime,
+    fetched: tuple[str, str, list[str]] | None,
+) -> None:
+    """Let go of a claimed page; with `fetched` (etag, last_modified, texts) keep them."""
+    values: dict[str, Any] = {"locked_by": "", "locked_until": None}
+    if fetched is not None:
+        etag, last_modified, texts = fetched
+        values.update(etag=etag[:1000], last_modified=last_modified[:100], texts=texts)
+        values["fetched_at"] = now
+    conn.execute(
+        update(PAGES).where(PAGES.c.id == page_id, PAGES.c.locked_by == worker).values(values)
+    )
+
+
+def _event(group_id: int, action: str, from_status: str, to_status: str, note: str) -> Any:
+    return {
+        "group_id": group_id,
+        "editor_id": None,
+        "action": action,
+        "from_status": from_status,
+        "to_status": to_status,
+        "note": note,
+    }
+
+
+def record_results(
+    conn: Connection, page: ClaimedPage, results: Sequence[CheckResult], now: datetime
+) -> None:
+    """Write the checks of a page's groups and what they change (see the module)."""
+    by_id = {group.id: group for group in page.groups}
+    events: list[dict[str, Any]] = []
+    outbox: list[dict[str, Any]] = []
+    for result in results:
+        group = by_id[result.group_id]
+        now_text = None if result.now is None else result.now[:MAX_NOW]
+        values: dict[str, Any] = {
+            "checked_at": now,
+            "check_outcome": result.outcome,
+            "check_now": now_text,
+            "check_reason": result.reason,
+            "check_due_at": None,
+        }
+        change = f"{group.exact} → {now_text}"
+        # The status is re-checked in the UPDATE: an editor may have decided meanwhile.
+        where = [GROUPS.c.id == group.id, GROUPS.c.check_due_at <= now]
+        if result.outcome == "corrected" and group.status == "open":
+            fixed = {
+                **values,
+                "status": "fixed",
+                "status_changed_at": now,
+                "status_changed_by": None,
+                "status_note": change,
+            }
+            if _update(conn, [*where, GROUPS.c.status == "open"], fixed):
+                events.append(_event(group.id, ACTION_CORRECTED, "open", "fixed", change))
+            continue
+        if group.status == "fixed" and result.outcome in ("present", "corrected"):
+            flag = result.outcome == "present"
+            if flag != group.still_on_page:
+                changed = {**values, "still_on_page": flag}
+                if _update(conn, [*where, GROUPS.c.status == "fixed"], changed):
+                    action = ACTION_STILL_PRESENT if flag else ACTION_CORRECTED
+                    note = "" if flag else change
+                    events.append(_event(group.id, action, "fixed", "fixed", note))
+                    if flag:
+                        outbox.append(_still_present(page.site_id, group.id, now))
+                continue
+        _update(conn, where, values)
+    for event in events:
+        event["created_at"] = now
+    if events:
+        conn.execute(insert(EVENTS), events)
+    if outbox:
+        conn.execute(insert(OUTBOX), outbox)
+
+
+def _update(conn: Connection, where: list[Any], values: dict[str, Any]) -> bool:
+    return bool(conn.execute(update(GROUPS).where(*where).values(values)).rowcount)
+
+
+def _still_present(site_id: int, group_id: int, now: datetime) -> dict[str, Any]:
+    return {
+        "event_id": str(uuid.uuid4()),
+        "event_type": "group.still_present",  # see corrigo.workers.notice
+        "site_id": site_id,
+        "group_id": group_id,
+        "report_id": None,
+        "payload": {},
+        "created_at": now,
+    }
+
+
+def groups_to_verify(
+    conn: Connection, site_id: int | None, group_ids: Sequence[int], every: bool
+) -> list[Any]:
+    """Rows (id, url, check_outcome) of the groups ``corrigo verify`` is asked about, by id.
+
+    The given ids, or else the open groups (every group with `every`), of one site or all.
+    """
+    query = select(GROUPS.c.id, GROUPS.c.url, GROUPS.c.check_outcome).order_by(GROUPS.c.id)
+    if group_ids:
+        query = query.where(GROUPS.c.id.in_(list(group_ids)))
+    elif not every:
+        query = query.where(GROUPS.c.status == "open")
+    if site_id is not None:
+        query = query.where(GROUPS.c.site_id == site_id)
+    return list(conn.execute(query))
+
+
+def still_due(conn: Connection, group_ids: Sequence[int], now: datetime) -> list[int]:
+    """Those of the groups whose asked-for check has not been done yet."""
+    return list(
+        conn.execute(
+            select(GROUPS.c.id).where(
+                GROUPS.c.id.in_(list(group_ids)), GROUPS.c.check_due_at <= now
+            )
+        ).scalars()
+    )
+
+
+def checked_since(conn: Connection, group_id: int, since: datetime) -> bool:
+    """Whether the group's page was checked at or after `since` (on-demand checks wait on it)."""
+    checked = conn.execute(select(GROUPS.c.checked_at).where(GROUPS.c.id == group_id)).scalar()
+    return checked is not None and checked >= since
+
+
+def fixed_by_checker(
+    conn: Connection, site_ids: Sequence[int] | None, start: datetime, end: datetime
+) -> dict[int, int]:
+    """Site id → groups the checker found corrected while open, between `start` and `end`."""
+    query = (
+        select(GROUPS.c.site_id, func.count())
+        .select_from(EVENTS.join(GROUPS, GROUPS.c.id == EVENTS.c.group_id))
+        .where(
+            EVENTS.c.action == ACTION_CORRECTED,
+            EVENTS.c.from_status == "open",
+            EVENTS.c.editor_id.is_(None),
+            EVENTS.c.created_at >= start,
+            EVENTS.c.created_at < end,
+        )
+        .group_by(GROUPS.c.site_id)
+    )
+    if site_ids is not None:
+        query = query.where(GROUPS.c.site_id.in_(list(site_ids)))
+    counts: dict[int, int] = defaultdict(int)
+    for site_id, count in conn.execute(query):
+        counts[site_id] = int(count)
+    return dict(counts)
