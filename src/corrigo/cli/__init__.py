@@ -10,6 +10,7 @@ from corrigo import __version__
 from corrigo.cli.channels import channel
 from corrigo.cli.connectors import connector
 from corrigo.cli.export import export
+from corrigo.cli.imports import import_group
 from corrigo.cli.server import check, db, demo, purge, serve
 from corrigo.cli.sites import site
 from corrigo.cli.users import token, user
@@ -40,6 +41,7 @@ COMMANDS = (
     export,
     channel,
     connector,
+    import_group,
     worker,
     verify,
 )
