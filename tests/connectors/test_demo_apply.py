@@ -79,6 +79,14 @@ def _events(settings: Settings, group: int) -> list[GroupEvent]:
     return rows
 
 
+def _check_due(settings: Settings, group: int) -> bool:
+    engine = make_engine(settings.resolved_database_url)
+    with make_sessionmaker(engine)() as session:
+        due = session.get(ErrorGroup, group).check_due_at is not None
+    engine.dispose()
+    return due
+
+
 def _status(settings: Settings, group: int) -> str:
     engine = make_engine(settings.resolved_database_url)
     with make_sessionmaker(engine)() as session:
@@ -104,13 +112,14 @@ def test_preview_then_apply_corrects_the_article(demo: Demo, settings: Settings)
     assert "<em>absolutely</em>" in page and "absolutly" not in page
     assert _status(settings, group) == "fixed"
     events = _events(settings, group)
-    assert [event.action for event in events] == ["applied"]
+    assert [event.action for event in events] == ["applied", "fixed"]
     assert "absolutly" in events[0].note and "absolutely" in events[0].note
+    assert _check_due(settings, group)  # the page checker looks at the page at once
 
     status, again = demo.apply(group, correction="absolutely")
     assert status == 200 and not again["applied"] and again["status"] == "unchanged"
     assert "already" in again["reason"]
-    assert len(_events(settings, group)) == 1
+    assert len(_events(settings, group)) == 2
 
 
 def test_source_changed_since_the_preview_is_a_conflict(demo: Demo, settings: Settings) -> None:

@@ -54,6 +54,10 @@ def demo(host: str, port: int) -> None:
         # Without CORRIGO_BASE_URL the demo's canonical links and allowed origin
         # follow the address it is actually served on, whatever --port says.
         settings.base_url = _local_url(host, port)
+    if "verify_allow_private" not in settings.model_fields_set:
+        # The demo's articles are served on this machine: the page checker must reach
+        # them to confirm a correction applied from the dashboard.
+        settings.verify_allow_private = True
     with store_session(settings) as session:
         account = ensure_demo(session, settings.base_url)
     click.echo(_demo_banner(settings, account))

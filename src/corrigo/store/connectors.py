@@ -17,11 +17,14 @@ from sqlalchemy.orm import Session
 
 from corrigo.secretbox import SecretBox
 from corrigo.store.admin import site_by_key
+from corrigo.store.checks import check_soon
 from corrigo.store.inbox import visible_group
 from corrigo.store.models import ErrorGroup, GroupEvent, Site, SiteConnector
+from corrigo.store.triage import Decision, decide
 
 APPLIED = "applied"
 APPLY_REFUSED = "apply_refused"
+FIXED_NOTE = "Corrected in the CMS with Apply."
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,27 +158,28 @@ def apply_target(
 def record_apply(
     session: Session, group_id: int, editor_id: int | None, note: str, *, applied: bool
 ) -> ErrorGroup:
-    """Record an apply (or its refusal) in the group's history; an applied fix marks it fixed."""
+    """Record an apply (or its refusal) in the group's history.
+
+    An applied fix then marks the group fixed as an editor's decision does (the
+    site's memory learns it) and asks the page checker to look at the page at once.
+    """
     group = session.execute(
         select(ErrorGroup).where(ErrorGroup.id == group_id).with_for_update()
     ).scalar_one()
     now = datetime.now(UTC)
-    to_status = "fixed" if applied else group.status
     session.add(
         GroupEvent(
             group_id=group.id,
             editor_id=editor_id,
             action=APPLIED if applied else APPLY_REFUSED,
             from_status=group.status,
-            to_status=to_status,
+            to_status=group.status,
             note=note,
             created_at=now,
         )
     )
-    if applied and group.status != "fixed":
-        group.status = "fixed"
-        group.status_changed_at = now
-        group.status_changed_by = editor_id
-        group.status_note = note
+    if applied:
+        decide(session, None, [group.id], Decision("fixed", FIXED_NOTE), editor_id, now)
+        check_soon(session.connection(), [group.id], now)
     session.flush()
     return group
