@@ -207,6 +207,10 @@ def test_apply_through_the_api_records_the_revision(
     assert answer.json()["connector"] == "wordpress"
     assert raw(wordpress, post) == before.replace("intergration", "integration")
     with make_sessionmaker(engine)() as session:
-        event = session.execute(select(GroupEvent).where(GroupEvent.group_id == group)).scalar_one()
-        assert event.action == "applied" and "revision.php?revision=" in event.note
+        events = session.execute(
+            select(GroupEvent).where(GroupEvent.group_id == group).order_by(GroupEvent.id)
+        ).scalars()
+        applied, fixed = events
+        assert applied.action == "applied" and "revision.php?revision=" in applied.note
+        assert fixed.action == "fixed"
     engine.dispose()
