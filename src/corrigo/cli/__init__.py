@@ -11,6 +11,8 @@ from corrigo.cli.channels import channel
 from corrigo.cli.connectors import connector
 from corrigo.cli.export import export
 from corrigo.cli.imports import import_group
+from corrigo.cli.lexicon import lexicon
+from corrigo.cli.proofread import proofread_command
 from corrigo.cli.server import check, db, demo, purge, serve
 from corrigo.cli.sites import site
 from corrigo.cli.users import token, user
@@ -44,6 +46,8 @@ COMMANDS = (
     import_group,
     worker,
     verify,
+    proofread_command,
+    lexicon,
 )
 for command in COMMANDS:
     main.add_command(command)

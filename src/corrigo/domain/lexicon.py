@@ -140,5 +140,6 @@ def from_csv(text: str) -> list[LexiconEntry]:
             raise LexiconFormatError(f"line {number}: misspelling must be 1 to {limit} characters")
         if (kind == "correction") != bool(correction):
             raise LexiconFormatError(f"line {number}: a correction needs a correction, a word none")
-        entries.append(LexiconEntry(key.lower(), correction, count))
+        key = key.lower() if correction else dictionary_form(key).lower()
+        entries.append(LexiconEntry(key, correction, count))
     return entries

@@ -89,6 +89,9 @@ class Speller:
     def _check(self, form: str) -> bool:
         if not is_checkable(form) or len(form) > MAX_WORD:
             return True
+        if self.alphabet and not any(char in self.alphabet for char in form.lower()):
+            # Another script (a Cyrillic name in English text): not this dictionary's to judge.
+            return True
         for candidate in (form, form.lower()):
             if any(d.check(candidate) for d in self.dicts):
                 return True

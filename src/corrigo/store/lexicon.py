@@ -18,6 +18,7 @@ from corrigo.domain.lexicon import (
     SiteMemory,
     accepted_from,
     learned_fixes,
+    to_csv,
 )
 from corrigo.domain.proposal import readers_choice
 from corrigo.store.models import ErrorGroup, LexiconCorrection, LexiconWord
@@ -225,3 +226,23 @@ def site_memory(session: Session, site_id: int, keys: Iterable[str]) -> SiteMemo
         fixes.update(fixes_for(session, site_id, batch))
         accepted |= accepted_among(session, site_id, batch)
     return SiteMemory(fixes, accepted)
+
+
+def export_csv(session: Session, site_id: int) -> str:
+    """The site's memory as CSV (see :func:`corrigo.domain.lexicon.to_csv`)."""
+    fixes = [
+        LexiconEntry(r.misspelling, r.correction, r.count) for r in corrections(session, site_id)
+    ]
+    words = [LexiconEntry(r.word, "", r.count) for r in accepted_words(session, site_id)]
+    return to_csv(fixes, words)
+
+
+def import_entries(
+    session: Session, site_id: int, entries: Sequence[LexiconEntry], now: datetime
+) -> tuple[int, int]:
+    """Add imported entries to the site's memory; returns (corrections, words) added."""
+    fixes = [entry for entry in entries if entry.correction]
+    words = [entry for entry in entries if not entry.correction]
+    add_corrections(session, site_id, fixes, now)
+    add_words(session, site_id, words, now)
+    return len(fixes), len(words)

@@ -11,13 +11,23 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from corrigo.http.api import apply, deliveries, export, groups, openapi, sites, verify
+from corrigo.http.api import (
+    apply,
+    deliveries,
+    export,
+    groups,
+    openapi,
+    proofread,
+    sites,
+    verify,
+)
 
 routes: list[BaseRoute] = [
     *groups.routes,
     *apply.routes,
     *verify.routes,
     *sites.routes,
+    *proofread.routes,
     *export.routes,
     *deliveries.routes,
     *openapi.routes,

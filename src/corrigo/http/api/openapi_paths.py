@@ -14,6 +14,8 @@ import msgspec
 
 from corrigo.http.api.apply import ApplyBody
 from corrigo.http.api.groups import BulkDecision, Decision
+from corrigo.http.api.proofread import MAX_BODY as MAX_PROOFREAD_BODY
+from corrigo.http.api.proofread import ProofreadBody
 from corrigo.store.inbox import MAX_LIMIT, MAX_SEARCH, STATUS_ORDER
 
 REF = "#/components/schemas/{name}"
@@ -71,7 +73,7 @@ _COMMON = {"401": error("No session and no valid token"), "404": error("Not foun
 def group_schemas() -> dict[str, Any]:
     """JSON Schemas of the decision bodies, from the types the API decodes them with."""
     _refs, components = msgspec.json.schema_components(
-        [Decision, BulkDecision, ApplyBody], ref_template=REF
+        [Decision, BulkDecision, ApplyBody, ProofreadBody], ref_template=REF
     )
     return components
 
@@ -171,6 +173,24 @@ def editor_paths() -> dict[str, Any]:
                 "security": SECURITY,
                 "requestBody": _decision_body("BulkDecision"),
                 "responses": decided,
+            },
+        },
+        "/api/v1/proofread": {
+            "post": {
+                "summary": "Proofread a draft with the dictionaries and the site's memory",
+                "description": f"Body at most {MAX_PROOFREAD_BODY} bytes, with `html` or `text`. "
+                "`issues` lists each suspect word: `word`, `start`, `end` (characters of the "
+                "checked text), `sentence`, `suggestions`, `reason` (`dictionary` or `site: …`).",
+                "security": SECURITY,
+                "requestBody": _decision_body("ProofreadBody"),
+                "responses": {
+                    "200": _json("`dictionary` (null without one), `issues`, `truncated`"),
+                    "400": error("Malformed JSON"),
+                    "403": error("Session without the right X-CSRF-Token"),
+                    "413": error("Body too large"),
+                    "422": error("A field breaks a rule"),
+                    **_COMMON,
+                },
             },
         },
         "/api/v1/sites": {
