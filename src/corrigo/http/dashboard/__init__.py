@@ -13,12 +13,14 @@ from corrigo.http.dashboard import (
     actions,
     admin_channels,
     admin_editors,
+    admin_lexicon,
     admin_sites,
     apply,
     deliveries,
     export,
     group,
     inbox,
+    proofread,
     stats,
 )
 from corrigo.http.dashboard.templating import STATIC
@@ -32,6 +34,8 @@ routes: list[BaseRoute] = [
     *apply.routes,
     *deliveries.routes,
     *admin_sites.routes,
+    *admin_lexicon.routes,
+    *proofread.routes,
     *admin_editors.routes,
     *admin_channels.routes,
     *stats.routes,

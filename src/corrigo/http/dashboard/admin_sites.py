@@ -15,6 +15,7 @@ from corrigo.http.dashboard.auth import render, require_admin
 from corrigo.http.dashboard.forms import text_field
 from corrigo.http.db import in_session
 from corrigo.http.state import state_of
+from corrigo.spelling import dictionaries
 from corrigo.store.admin import AdminError, create_site
 from corrigo.store.models import Site
 from corrigo.store.site_settings import (
@@ -39,7 +40,12 @@ async def _list_page(
     return render(
         request,
         "admin_sites.html",
-        {"sites": sites, "error": error, "values": values or {}},
+        {
+            "sites": sites,
+            "error": error,
+            "values": values or {},
+            "dictionaries": dictionaries.available(),
+        },
         status_code=400 if error else 200,
     )
 
