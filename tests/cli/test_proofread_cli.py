@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from corrigo.cli import main
+from corrigo.spelling import dictionaries
 from tests.conftest import SECRET
 
 DRAFT = "The intergration went well.\nПотім рада зібралась.\n"
@@ -125,3 +126,21 @@ def test_the_site_memory_round_trips_as_csv_and_feeds_proofreading(
     refused = run("lexicon", "import", key, str(bad))
     assert refused.exit_code == 1 and "line 1" in refused.output
     assert run("lexicon", "export", "nope", "-").exit_code == 1
+
+
+def test_check_lists_the_dictionaries(
+    run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = run("check").output
+    line = next(line for line in output.splitlines() if line.startswith("spelling dictionaries:"))
+    for name in ("en_US", "en_GB", "uk_UA", "ru_RU", "de_DE", "fr_FR", "es_ES", "pl_PL", "it_IT"):
+        assert name in line.split()
+    monkeypatch.setattr(dictionaries, "_enchant", lambda: None)
+    dictionaries.available.cache_clear()
+    try:
+        assert "spelling dictionaries: none" in run("check").output
+        missing = run("proofread", "-", "--lang", "en", "--format", "json", stdin="intergration")
+        assert missing.exit_code == 0
+        assert json.loads(missing.output)["dictionary"] is None
+    finally:
+        dictionaries.available.cache_clear()

@@ -141,3 +141,17 @@ def test_no_dictionary_for_the_language(
     sign_in(page_client, newsroom.admin)
     page = page_client.get(f"/dashboard/groups/{group_id}").text
     assert "No dictionary is installed for this language." in page
+
+
+def test_the_export_carries_the_proposal(
+    newsroom: Newsroom, settings: Settings, admin_token: str, app_client: Callable[..., TestClient]
+) -> None:
+    client = app_client()
+    propose_all(settings)
+    rows = client.get(
+        "/api/v1/export?what=groups&format=json&site=news", headers=_bearer(admin_token)
+    ).json()
+    by_quote = {row["exact"]: row for row in rows}
+    assert by_quote["intergration"]["proposal"] == "integration"
+    assert by_quote["intergration"]["proposal_source"] == "dictionary"
+    assert by_quote["the the"]["proposal"] == "" and by_quote["the the"]["proposal_source"] == ""

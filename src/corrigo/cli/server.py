@@ -11,6 +11,7 @@ from corrigo.config import Settings
 from corrigo.demo import DemoAccount, ensure_demo
 from corrigo.demo.articles import ARTICLES
 from corrigo.http.app import create_app
+from corrigo.spelling import dictionaries
 from corrigo.store.db import make_engine
 from corrigo.workers.retention import purge_now
 
@@ -118,10 +119,15 @@ def db_upgrade() -> None:
 
 @click.command()
 def check() -> None:
-    """Check the configuration and that the database is reachable and migrated."""
+    """Check the configuration and the database, and list the spelling dictionaries."""
     settings = settings_or_exit()
     migrate(settings)
     click.echo(f"configuration ok; database {settings.resolved_database_url.split('@')[-1]} ok")
+    installed = dictionaries.available()
+    if installed:
+        click.echo("spelling dictionaries: " + " ".join(installed))
+    else:
+        click.echo("spelling dictionaries: none (no dictionary proposals; see the README)")
 
 
 @click.command()

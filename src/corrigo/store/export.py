@@ -21,10 +21,12 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, aliased
 
 from corrigo.domain.fragment import fragment_link
+from corrigo.domain.proposal import StoredProposal
 from corrigo.domain.spreadsheet import neutralise_cell
 from corrigo.store.inbox import InboxFilter
 from corrigo.store.inbox import group_filters as inbox_clauses
 from corrigo.store.models import ErrorGroup, Report, Site
+from corrigo.store.proposals import proposals_of
 
 What = Literal["groups", "reports"]
 Format = Literal["csv", "json"]
@@ -37,8 +39,10 @@ MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 GROUP_COLUMNS = (
     "id", "site", "status", "report_count", "url", "title", "lang", "author",
     "exact", "prefix", "suffix", "pos_start", "pos_end", "first_seen", "last_seen",
-    "status_changed_at", "status_note", "fragment_url",
+    "status_changed_at", "status_note", "fragment_url", "proposal", "proposal_source",
 )  # fmt: skip
+# Columns that are not the group's own: built (`site`, `fragment_url`) or the proposal's.
+_DERIVED = ("site", "fragment_url", "proposal", "proposal_source")
 REPORT_COLUMNS = (
     "id", "group_id", "site", "group_status", "url", "title", "lang", "author",
     "exact", "prefix", "suffix", "pos_start", "pos_end", "comment", "suggestion",
@@ -50,10 +54,8 @@ REPORT_COLUMNS = (
 # in subqueries of their own (a report in the date range, a matching comment), which
 # must not be correlated with the rows being exported.
 EXPORTED = aliased(Report, name="exported_reports")
-# Group columns read from the table (`site` is the site's key, `fragment_url` is built).
-_GROUP_FIELDS = [
-    getattr(ErrorGroup, name) for name in GROUP_COLUMNS if name not in ("site", "fragment_url")
-]
+# Group columns read from the groups table.
+_GROUP_FIELDS = [getattr(ErrorGroup, name) for name in GROUP_COLUMNS if name not in _DERIVED]
 _REPORT_FIELDS = [
     ErrorGroup.status if name == "group_status" else getattr(EXPORTED, name)
     for name in REPORT_COLUMNS
@@ -65,12 +67,15 @@ def _value(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _group_record(row: Any, site_key: str) -> dict[str, Any]:
+def _group_record(row: Any, site_key: str, stored: StoredProposal | None) -> dict[str, Any]:
     values = dict(zip((c.key for c in _GROUP_FIELDS), (_value(v) for v in row), strict=True))
     values["site"] = site_key
     values["fragment_url"] = fragment_link(
         values["url"], values["exact"], values["prefix"], values["suffix"]
     )
+    proposal = stored.proposal if stored is not None else None
+    values["proposal"] = proposal.text if proposal else ""
+    values["proposal_source"] = proposal.source if proposal else ""
     return {name: values[name] for name in GROUP_COLUMNS}
 
 
@@ -127,6 +132,7 @@ def records(
                 .order_by(ErrorGroup.id)
                 .limit(batch)
             ).all()
+            proposals = proposals_of(session, [g.id for g in groups]) if what == "groups" else {}
             if what == "reports" and groups:
                 reports = session.execute(
                     select(EXPORTED.site_id, *_REPORT_FIELDS)
@@ -136,7 +142,7 @@ def records(
                 ).all()
         if what == "groups":
             for row in groups:
-                yield _group_record(row[1:], site_keys[row.site_id])
+                yield _group_record(row[1:], site_keys[row.site_id], proposals.get(row.id))
         else:
             for row in reports if groups else []:
                 yield _report_record(row[1:], site_keys[row.site_id])
