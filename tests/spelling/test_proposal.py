@@ -11,6 +11,7 @@ from corrigo.domain.proposal import (
     Proposal,
     ReaderSuggestion,
     StoredProposal,
+    collapse_repeats,
     from_memory,
     propose,
     readers_choice,
@@ -86,3 +87,19 @@ def test_a_known_quote_gets_the_hint() -> None:
     assert StoredProposal(None, None).as_json()["hint"] is None
     unknown = DictionaryView("en_US", ["intergration"], DICTIONARY)
     assert unknown.hint == ""
+
+
+def test_a_word_typed_twice_is_written_once() -> None:
+    assert collapse_repeats("and the the budget") == "and the budget"
+    assert collapse_repeats("на на мосту, The the") == "на мосту, The"
+    assert collapse_repeats("had had; no no-go") == "had; no no-go"
+    assert collapse_repeats("2026 2026") == "2026 2026"
+    assert propose(facts(exact="the the", suggestions={})) == Proposal("the", "dictionary")
+
+
+def test_apostrophes_follow_the_page() -> None:
+    suggestions = {"обєктив": ["об'єктив"]}
+    plain = propose(facts(exact="обєктив", suggestions=suggestions))
+    assert plain is not None and plain.text == "об'єктив"
+    styled = propose(facts(exact="обєктив", suggestions=suggestions, context="п’ять років"))
+    assert styled is not None and styled.text == "об’єктив"

@@ -2,17 +2,19 @@
 
 Sources, in order: the correction readers suggested most (ties: the most
 recent); else the site's memory of misspellings fixed before; else each
-unknown word's best dictionary suggestion applied to the quote.
+unknown word's best dictionary suggestion applied to the quote (and a word
+typed twice in a row written once).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from corrigo.domain.words import match_case, with_apostrophe_of, words
+from corrigo.domain.words import Word, is_checkable, match_case, with_apostrophe_of, words
 
 Source = Literal["readers", "site", "dictionary"]
 NOT_A_SPELLING_ERROR = "may not be a spelling error: grammar, fact, or a false report"
@@ -91,6 +93,8 @@ class GroupFacts:
     reader_suggestions: Sequence[ReaderSuggestion]
     memory: Mapping[str, str]
     suggestions: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # The quote's surroundings on the page, to write apostrophes the way the page does.
+    context: str = ""
 
 
 def readers_choice(suggestions: Sequence[ReaderSuggestion]) -> ReaderSuggestion | None:
@@ -133,6 +137,38 @@ def from_memory(exact: str, memory: Mapping[str, str]) -> str | None:
     return replace_words(exact, memory)
 
 
+def repeated_words(text: str) -> list[tuple[Word, Word]]:
+    """Each word typed twice in a row (`the the`, case aside): the pair of occurrences."""
+    return [
+        (before, after)
+        for before, after in itertools.pairwise(words(text))
+        if after.text.lower() == before.text.lower()
+        and text[before.end : after.start].isspace()
+        and is_checkable(before.text)
+    ]
+
+
+def collapse_repeats(text: str) -> str:
+    """`text` with a word repeated right after itself written once (`the the` → `the`)."""
+    pieces = []
+    last = 0
+    for before, after in repeated_words(text):
+        if before.start < last:
+            continue
+        pieces.append(text[last : before.end])
+        last = after.end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def page_apostrophe(text: str, context: str) -> str:
+    """`text` with ASCII apostrophes written as the page writes them (`’` or `ʼ`), if it does."""
+    if "'" not in text:
+        return text
+    style = next((char for char in context if char in "’ʼ"), None)
+    return text.replace("'", style) if style else text
+
+
 def propose(facts: GroupFacts) -> Proposal | None:
     """The proposal for a group, or None when no source has one (see the module doc)."""
     chosen = readers_choice(facts.reader_suggestions)
@@ -142,7 +178,7 @@ def propose(facts: GroupFacts) -> Proposal | None:
     if remembered is not None and remembered != facts.exact:
         return Proposal(remembered, "site")
     best = {word.lower(): found[0] for word, found in facts.suggestions.items() if found}
-    if not best:
+    corrected = collapse_repeats(replace_words(facts.exact, best))
+    if corrected == facts.exact:
         return None
-    corrected = replace_words(facts.exact, best)
-    return Proposal(corrected, "dictionary") if corrected != facts.exact else None
+    return Proposal(page_apostrophe(corrected, facts.context), "dictionary")

@@ -1,8 +1,9 @@
 """Proofreading a text before it is published: each suspect word, where it is, and why.
 
 A word is suspect when the site's memory has seen it fixed before (reason
-``site: …``) or when the dictionary does not know it and the site does not
-accept it (reason ``dictionary``). The site's memory comes in as plain data,
+``site: …``), when the dictionary does not know it and the site does not
+accept it (reason ``dictionary``), or when it is typed twice in a row (reason
+``repeated word``, the span covering both). The site's memory comes in as plain data,
 read from the store by the caller for the words this text holds.
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from corrigo.domain.lexicon import SiteMemory
+from corrigo.domain.proposal import repeated_words
 from corrigo.domain.words import Sentences, Word, dictionary_form, is_checkable, words
 from corrigo.spelling.dictionaries import speller
 from corrigo.spelling.review import unknown_words
@@ -21,6 +23,7 @@ from corrigo.spelling.review import unknown_words
 MAX_SUGGESTED = 300
 # Issues listed at most; a text with more is not a draft but a word list.
 MAX_ISSUES = 2000
+REPEATED = "repeated word"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,4 +122,17 @@ def proofread(text: str, lang: str, memory: SiteMemory) -> Proofread:
                 reason,
             )
         )
-    return Proofread(check.name if check else None, issues, truncated)
+    for before, after in repeated_words(text):
+        issues.append(
+            Issue(
+                text[before.start : after.end],
+                before.start,
+                after.end,
+                sentences.around(before.start, after.end),
+                [before.text],
+                REPEATED,
+            )
+        )
+    issues.sort(key=lambda issue: (issue.start, issue.end))
+    truncated = truncated or len(issues) > MAX_ISSUES
+    return Proofread(check.name if check else None, issues[:MAX_ISSUES], truncated)

@@ -38,6 +38,7 @@ class DueGroup:
     exact: str
     lang: str
     report_count: int
+    context: str
 
 
 def due_groups(session: Session, limit: int) -> list[DueGroup]:
@@ -53,6 +54,8 @@ def due_groups(session: Session, limit: int) -> list[DueGroup]:
             ErrorGroup.lang,
             Site.default_lang,
             ErrorGroup.report_count,
+            ErrorGroup.prefix,
+            ErrorGroup.suffix,
         )
         .join(Site, Site.id == ErrorGroup.site_id)
         .outerjoin(GroupProposal, GroupProposal.group_id == ErrorGroup.id)
@@ -67,7 +70,14 @@ def due_groups(session: Session, limit: int) -> list[DueGroup]:
         .limit(limit)
     )
     return [
-        DueGroup(row.id, row.site_id, row.exact, row.lang or row.default_lang, row.report_count)
+        DueGroup(
+            row.id,
+            row.site_id,
+            row.exact,
+            row.lang or row.default_lang,
+            row.report_count,
+            f"{row.prefix} {row.suffix}",
+        )
         for row in session.execute(query)
     ]
 

@@ -105,5 +105,6 @@ def _compute(item: _Input) -> StoredProposal:
         reader_suggestions=item.readers,
         memory=item.memory,
         suggestions=view.suggestions if view else {},
+        context=item.group.context,
     )
     return StoredProposal(propose(facts), view)
