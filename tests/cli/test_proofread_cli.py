@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -144,3 +146,43 @@ def test_check_lists_the_dictionaries(
         assert json.loads(missing.output)["dictionary"] is None
     finally:
         dictionaries.available.cache_clear()
+
+
+class _Article(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = (
+            b"<html><body><nav>Menu wrods</nav><article><p>The intergration "
+            b"of the the trams.</p></article></body></html>"
+        )
+        self.send_response(200)
+        self.send_header("content-type", "text/html; charset=utf-8")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: Any) -> None:
+        pass
+
+
+def test_a_url_on_the_site_is_fetched_and_read_like_the_widget(
+    run: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Article)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        origin = f"http://127.0.0.1:{server.server_port}"
+        added = run("site", "add", "Local", "--origin", origin, "--lang", "en")
+        key = added.output.split("site key: ")[1].split()[0]
+        # Loopback addresses are refused unless the operator allows private ones.
+        assert run("proofread", f"{origin}/draft", "--site", key).exit_code == 2
+        monkeypatch.setenv("CORRIGO_VERIFY_ALLOW_PRIVATE", "true")
+        result = run("proofread", f"{origin}/draft", "--site", key, "--format", "json")
+        assert result.exit_code == 1, result.output
+        issues = json.loads(result.output)["issues"]
+        assert [issue["word"] for issue in issues] == ["intergration", "the the"]
+        assert issues[1]["reason"] == "repeated word" and issues[1]["suggestions"] == ["the"]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

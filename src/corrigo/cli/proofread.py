@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from corrigo.cli.common import migrate, settings_or_exit
+from corrigo.config import Settings
 from corrigo.net.fetch import Unreachable, fetch_page, user_agent
 from corrigo.spelling.drafts import DraftSite, draft_text, proofread_sync
 from corrigo.spelling.proofread import Issue, Proofread
@@ -30,14 +31,19 @@ class BadInput(click.ClickException):
     exit_code = 2
 
 
-def _read(source: str, origins: list[str] | None, base_url: str) -> tuple[str, bool | None]:
+def _read(source: str, origins: list[str] | None, settings: Settings) -> tuple[str, bool | None]:
     """The document and whether it is HTML (None: look at it)."""
     if source.startswith(("http://", "https://")):
         if origins is None:
             raise BadInput("a URL is fetched only for a site: give --site KEY")
         try:
             page = asyncio.run(
-                fetch_page(source, allowed_origins=origins, agent=user_agent(base_url))
+                fetch_page(
+                    source,
+                    allowed_origins=origins,
+                    allow_private=settings.verify_allow_private,
+                    agent=user_agent(settings.base_url),
+                )
             )
         except Unreachable as exc:
             raise BadInput(f"cannot fetch {source}: {exc.reason}") from None
@@ -115,13 +121,13 @@ def proofread_command(source: str, site_key: str | None, lang: str, fmt: str) ->
                     found = site_by_key(session, site_key)
                 except AdminError as exc:
                     raise BadInput(str(exc)) from None
-                site = DraftSite(found.id, found.default_lang)
+                site = DraftSite(found.id, found.default_lang, found.article_selector)
                 origins = list(found.allowed_origins)
         lang = lang or (site.default_lang if site else "")
         if not lang:
             raise BadInput("give --lang, or --site to use the site's language")
-        content, html = _read(source, origins, settings.base_url)
-        text = draft_text(content, html=html)
+        content, html = _read(source, origins, settings)
+        text = draft_text(content, html=html, selector=site.article_selector if site else None)
         result = proofread_sync(sessions, site, lang, text)
     finally:
         if engine is not None:

@@ -21,10 +21,12 @@ _HTML_START = re.compile(r"\s*<(?:!doctype|!--|[a-z])", re.IGNORECASE)
 
 @dataclass(frozen=True, slots=True)
 class DraftSite:
-    """The site a draft is checked for (its id for the memory, its default language)."""
+    """The site a draft is checked for: its id (for the memory), default language, and
+    where its pages keep the article (a CSS selector; None: the widget's defaults)."""
 
     id: int
     default_lang: str
+    article_selector: str | None = None
 
 
 def looks_like_html(content: str) -> bool:
@@ -32,13 +34,13 @@ def looks_like_html(content: str) -> bool:
     return bool(_HTML_START.match(content))
 
 
-def draft_text(content: str, *, html: bool | None = None) -> str:
-    """The text to proofread: the article's text as the widget reads it, for HTML."""
+def draft_text(content: str, *, html: bool | None = None, selector: str | None = None) -> str:
+    """The text to proofread: for HTML, the article's text as the widget reads it."""
     if html is None:
         html = looks_like_html(content)
     if not html:
         return content
-    return "\n\n".join(text for text in article_texts(content) if text)
+    return "\n\n".join(text for text in article_texts(content, selector) if text)
 
 
 def proofread_sync(

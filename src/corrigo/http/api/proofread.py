@@ -69,14 +69,14 @@ async def proofread_api(request: Request) -> JSONResponse:
     def find(session: Session) -> DraftSite | None:
         for site in sites_of(session, ctx.site_ids):
             if site.public_key == body.site:
-                return DraftSite(site.id, site.default_lang)
+                return DraftSite(site.id, site.default_lang, site.article_selector)
         return None
 
     site = await in_session(request, find)
     if site is None:
         raise NO_SITE
     content = body.html if body.html is not None else body.text or ""
-    text = draft_text(content, html=body.html is not None)
+    text = draft_text(content, html=body.html is not None, selector=site.article_selector)
     result = await proofread_draft(state_of(request).sessions, site, body.lang, text)
     return JSONResponse({"lang": body.lang or site.default_lang, **result.as_json()})
 

@@ -84,17 +84,21 @@ async def proofread_submit(request: Request) -> Response:
             page = await fetch_page(
                 values["url"],
                 allowed_origins=list(site.allowed_origins),
+                allow_private=settings.verify_allow_private,
                 agent=user_agent(settings.base_url),
             )
         except Unreachable as exc:
             return refuse("fetch", exc.reason)
-        text = draft_text(page.html or "", html=True)
+        text = draft_text(page.html or "", html=True, selector=site.article_selector)
     elif values["text"].strip():
-        text = draft_text(values["text"])
+        text = draft_text(values["text"], selector=site.article_selector)
     else:
         return refuse("empty")
     result = await proofread_draft(
-        state_of(request).sessions, DraftSite(site.id, site.default_lang), values["lang"], text
+        state_of(request).sessions,
+        DraftSite(site.id, site.default_lang, site.article_selector),
+        values["lang"],
+        text,
     )
     return render(
         request,
