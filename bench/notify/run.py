@@ -49,8 +49,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from corrigo.store.admin import create_site
+from corrigo.store.channels import create_channel
 from corrigo.store.db import make_engine, make_sessionmaker, upgrade
-from corrigo.workers.channel_admin import create_channel
 
 # The ingest benchmark's helpers for ports and a throw-away PostgreSQL database.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

@@ -11,8 +11,8 @@ from starlette.testclient import TestClient
 
 from corrigo.config import Settings
 from corrigo.store import checks
+from corrigo.store.channels import create_channel
 from corrigo.store.db import make_engine, make_sessionmaker
-from corrigo.workers.channel_admin import create_channel
 from tests.checks.helpers import (
     ARTICLE,
     PATH,

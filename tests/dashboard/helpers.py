@@ -12,9 +12,9 @@ from starlette.testclient import TestClient
 
 from corrigo.config import Settings
 from corrigo.store.admin import create_editor, create_site
+from corrigo.store.channels import create_channel
 from corrigo.store.db import make_engine, make_sessionmaker
 from corrigo.store.models import Delivery, OutboxEvent
-from corrigo.workers.channel_admin import create_channel
 
 PASSWORD = "correct horse battery"
 SITES = {

@@ -15,9 +15,9 @@ from sqlalchemy import Engine, select
 from starlette.testclient import TestClient
 
 from corrigo.config import Settings
+from corrigo.store.channels import create_channel
 from corrigo.store.db import make_engine, make_sessionmaker
 from corrigo.store.models import Delivery
-from corrigo.workers.channel_admin import create_channel
 from corrigo.workers.channels.base import Sender
 from corrigo.workers.channels.http import make_client
 from corrigo.workers.notifier import Notifier, make_senders

@@ -15,8 +15,8 @@ from sqlalchemy import update
 from starlette.testclient import TestClient
 
 from corrigo.config import Settings
+from corrigo.store import outbox
 from corrigo.store.db import make_engine
-from corrigo.workers import claims
 from tests.conftest import SECRET, free_port
 from tests.workers.conftest import add_channel, deliveries, drain, send_report, statuses
 from tests.workers.receivers import HttpReceiver, SilentServer, SmtpSink, wait_until
@@ -27,10 +27,10 @@ def _claim_and_die(settings: Settings) -> None:
     engine = make_engine(settings.resolved_database_url)
     now = datetime.now(UTC)
     with engine.begin() as conn:
-        claims.dispatch_events(conn, now, 100)
+        outbox.dispatch_events(conn, now, 100)
     with engine.begin() as conn:
         lease = now + timedelta(seconds=settings.notify_lease)
-        assert claims.claim_deliveries(conn, now, "dead-worker", lease, 10, {}, 4) != []
+        assert outbox.claim_deliveries(conn, now, "dead-worker", lease, 10, {}, 4) != []
     engine.dispose()
 
 
@@ -65,7 +65,7 @@ def test_a_claim_whose_worker_died_too_often_fails_with_a_reason(
     _claim_and_die(settings)
     drain(settings, clock=lambda: datetime.now(UTC) + timedelta(seconds=settings.notify_lease + 1))
     [row] = deliveries(settings)
-    assert (row.status, row.last_error) == ("failed", claims.LEASE_EXPIRED)
+    assert (row.status, row.last_error) == ("failed", outbox.LEASE_EXPIRED)
     assert hook.received == []
 
 
@@ -122,7 +122,7 @@ def test_a_killed_server_loses_no_message_and_a_worker_sends_each_once(
     engine = make_engine(notify_settings.resolved_database_url)
     with engine.begin() as conn:  # the dead worker's leases run out (instead of waiting 61 s)
         conn.execute(
-            update(claims.DELIVERIES).values(locked_until=datetime.now(UTC) - timedelta(seconds=1))
+            update(outbox.DELIVERIES).values(locked_until=datetime.now(UTC) - timedelta(seconds=1))
         )
     engine.dispose()
     second = _corrigo(_env(notify_settings, smtp.port), "worker")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from starlette.testclient import TestClient
 
 from corrigo.config import Settings
-from corrigo.workers.schedule import next_digest_at, zone
+from corrigo.domain.schedule import next_digest_at, zone
 from tests.conftest import NEWS_ORIGIN
 from tests.workers.conftest import add_channel, deliveries, drain, send_report
 from tests.workers.markup import Markup

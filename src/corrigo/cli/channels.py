@@ -5,13 +5,13 @@ from __future__ import annotations
 import click
 
 from corrigo.cli.common import store_session
-from corrigo.store.models import Channel
-from corrigo.workers.channel_admin import (
+from corrigo.store.channels import (
     create_channel,
     describe_target,
     list_channels,
     remove_channel,
 )
+from corrigo.store.models import Channel
 
 
 @click.group()

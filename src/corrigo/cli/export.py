@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 
 from corrigo.cli.common import migrate, settings_or_exit
-from corrigo.store.admin import AdminError, site_by_key
+from corrigo.store.admin import AdminError
 from corrigo.store.db import make_engine, make_sessionmaker
 from corrigo.store.export import FORMATS, WHATS, Format, What, export_chunks
 from corrigo.store.inbox import STATUS_ORDER, InboxError, InboxFilter
+from corrigo.store.sites import site_by_key
 
 
 def _day(_ctx: click.Context, param: click.Parameter, value: datetime | None) -> date | None:

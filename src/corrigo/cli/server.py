@@ -13,7 +13,7 @@ from corrigo.demo.articles import ARTICLES
 from corrigo.http.app import create_app
 from corrigo.spelling import dictionaries
 from corrigo.store.db import make_engine
-from corrigo.workers.retention import purge_now
+from corrigo.store.retention import purge_now
 
 
 def serve_app(app: ASGIApp, host: str, port: int) -> None:

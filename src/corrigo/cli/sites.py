@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import click
-from sqlalchemy import select
 
 from corrigo.cli.common import settings_or_exit, store_session
 from corrigo.domain.embed import embed_snippet
-from corrigo.store.admin import create_site, site_by_key
-from corrigo.store.models import Site
+from corrigo.store.admin import create_site
 from corrigo.store.site_settings import interval_text, set_check_settings
+from corrigo.store.sites import site_by_key, sites_of
 
 ARTICLE_HELP = (
     "CSS selector of the article element, for the widget and the page checker "
@@ -71,7 +70,7 @@ def site_edit(key: str, article: str | None, interval: str | None) -> None:
 def site_list() -> None:
     """List sites with their keys and allowed origins."""
     with store_session() as session:
-        for row in session.execute(select(Site).order_by(Site.id)).scalars():
+        for row in sites_of(session, None, by_id=True):
             click.echo(
                 f"{row.public_key}\t{row.name}\t{row.default_lang}\t{' '.join(row.allowed_origins)}"
             )

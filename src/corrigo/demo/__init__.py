@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corrigo.domain.url import origin_of
 from corrigo.passwords import generate_password, hash_password
+from corrigo.store.accounts import editor_by_email
 from corrigo.store.admin import create_editor, create_site
 from corrigo.store.connectors import ensure_connector
-from corrigo.store.models import Editor, Site
+from corrigo.store.sites import find_site
 
 DEMO_SITE_KEY = "demo"
 DEMO_EDITOR = "editor@demo.corrigo.example"
@@ -32,7 +32,7 @@ def ensure_demo(session: Session, base_url: str) -> DemoAccount:
     The password is generated anew on every start because only its hash is kept.
     """
     origins = {origin_of(base_url), "http://127.0.0.1:8000", "http://localhost:8000"}
-    site = session.execute(select(Site).where(Site.public_key == DEMO_SITE_KEY)).scalar()
+    site = find_site(session, DEMO_SITE_KEY)
     if site is None:
         site = create_site(
             session, "Corrigo Demo News", sorted(origins), "en", public_key=DEMO_SITE_KEY
@@ -42,7 +42,7 @@ def ensure_demo(session: Session, base_url: str) -> DemoAccount:
     # The demo is its own small CMS: the dashboard's Apply writes into its articles.
     ensure_connector(session, site.id, "demo")
     password = generate_password()
-    editor = session.execute(select(Editor).where(Editor.email == DEMO_EDITOR)).scalar()
+    editor = editor_by_email(session, DEMO_EDITOR)
     if editor is None:
         create_editor(session, DEMO_EDITOR, password, role="admin")
     else:

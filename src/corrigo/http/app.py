@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -19,7 +18,7 @@ from corrigo.http.errors import EXCEPTION_HANDLERS
 from corrigo.http.headers import SecurityHeaders
 from corrigo.http.ratelimit import Limiter
 from corrigo.http.state import AppState, state_of
-from corrigo.store.db import make_engine, make_sessionmaker, make_writer_engine
+from corrigo.store.db import make_engine, make_sessionmaker, make_writer_engine, ping
 from corrigo.store.planner import fresh_statistics
 from corrigo.store.sites import SiteCache
 from corrigo.store.writer import ReportWriter
@@ -28,14 +27,8 @@ from corrigo.workers.runner import background_workers
 
 async def health(request: Request) -> JSONResponse:
     """Liveness and database reachability, for load balancers and `corrigo check`."""
-    state = state_of(request)
-
-    def ping() -> None:
-        with state.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-
     try:
-        await run_in_threadpool(ping)
+        await run_in_threadpool(ping, state_of(request).engine)
     except Exception:
         return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})

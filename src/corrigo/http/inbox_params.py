@@ -6,12 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corrigo.store.inbox import DEFAULT_LIMIT, MAX_LIMIT, Cursor, InboxError, InboxFilter
-from corrigo.store.models import Site
-from corrigo.store.triage import NotVisible
+from corrigo.store.sites import visible_site_id
 
 # Longest accepted value of any filter parameter; anything longer is refused.
 MAX_PARAM = 2000
@@ -54,14 +52,6 @@ def _limit(params: Mapping[str, str]) -> int:
     return int(raw)
 
 
-def site_id_for_key(session: Session, site_ids: Sequence[int] | None, key: str) -> int:
-    """The id of a visible site by public key; NotVisible (answered 404) otherwise."""
-    site_id = session.execute(select(Site.id).where(Site.public_key == key)).scalar()
-    if site_id is None or (site_ids is not None and site_id not in site_ids):
-        raise NotVisible(key)
-    return site_id
-
-
 def parse_inbox_query(
     params: Mapping[str, str], session: Session, site_ids: Sequence[int] | None
 ) -> InboxQuery:
@@ -73,7 +63,7 @@ def parse_inbox_query(
     site_key = params.get("site", "").strip()
     after = params.get("after", "").strip()
     wanted = InboxFilter(
-        site_id=site_id_for_key(session, site_ids, site_key) if site_key else None,
+        site_id=visible_site_id(session, site_ids, site_key) if site_key else None,
         status=None if status in ("", "all") else status,
         lang=params.get("lang", "").strip(),
         url_prefix=params.get("url", "").strip(),

@@ -29,9 +29,25 @@ class WeakPassword(AdminError):
     """A new password breaks the length rule."""
 
 
+def editor_by_email(session: Session, email: str) -> Editor | None:
+    """The editor with this address (any case, surrounding spaces ignored), or None."""
+    return session.execute(select(Editor).where(Editor.email == email.strip().lower())).scalar()
+
+
+def editor_by_id(session: Session, editor_id: int) -> Editor | None:
+    """The editor with this id, or None."""
+    return session.get(Editor, editor_id)
+
+
+def assigned_site_ids(session: Session, editor_id: int) -> set[int]:
+    """The ids of the sites assigned to an editor."""
+    query = select(EditorSite.site_id).where(EditorSite.editor_id == editor_id)
+    return set(session.execute(query).scalars())
+
+
 def check_credentials(session: Session, email: str, password: str) -> Editor | None:
     """The active editor with these credentials, or None; upgrades an outdated hash."""
-    editor = session.execute(select(Editor).where(Editor.email == email.strip().lower())).scalar()
+    editor = editor_by_email(session, email)
     if editor is None:
         verify_password(_DECOY_HASH, password)
         return None
@@ -105,7 +121,7 @@ def update_editor(
     An admin cannot demote or lock out themselves, and the last active admin
     stays, so the service is never left without anyone to manage it.
     """
-    editor = session.get(Editor, editor_id)
+    editor = editor_by_id(session, editor_id)
     if editor is None:
         raise AdminError("no such editor")
     if role not in ROLES:

@@ -11,11 +11,9 @@ from sqlalchemy.orm import Session
 from corrigo.domain.origins import normalize_origin
 from corrigo.domain.report import BCP47
 from corrigo.passwords import MIN_LENGTH, hash_password
+from corrigo.store.errors import AdminError
 from corrigo.store.models import ROLES, Editor, EditorSite, Site
-
-
-class AdminError(ValueError):
-    """A request the store refuses, with a sentence for the person who made it."""
+from corrigo.store.sites import find_site, site_by_key
 
 
 def check_lang(lang: str) -> str:
@@ -39,7 +37,7 @@ def create_site(
     except ValueError as exc:
         raise AdminError(str(exc)) from None
     key = public_key or secrets.token_urlsafe(12)
-    if session.execute(select(Site.id).where(Site.public_key == key)).first() is not None:
+    if find_site(session, key) is not None:
         raise AdminError(f"a site with the key {key!r} exists already")
     site = Site(
         name=name,
@@ -50,14 +48,6 @@ def create_site(
     )
     session.add(site)
     session.flush()
-    return site
-
-
-def site_by_key(session: Session, key: str) -> Site:
-    """The site with this public key; raises AdminError if there is none."""
-    site = session.execute(select(Site).where(Site.public_key == key)).scalar()
-    if site is None:
-        raise AdminError(f"no site has the key {key!r}")
     return site
 
 

@@ -362,11 +362,3 @@ def group_detail(
     ]
     detail.proposal = proposal_of(session, group_id)
     return detail
-
-
-def sites_of(session: Session, site_ids: Sequence[int] | None) -> list[Site]:
-    """The sites an editor may see, by name."""
-    query = select(Site).order_by(Site.name, Site.id)
-    if site_ids is not None:
-        query = query.where(Site.id.in_(list(site_ids)))
-    return list(session.execute(query).scalars())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, delete, exists, select, update
+from sqlalchemy import Connection, Engine, delete, exists, select, update
 
 from corrigo.store.models import ErrorGroup, Report
 
@@ -48,3 +48,9 @@ def purge(conn: Connection, retention_days: int, now: datetime | None = None) ->
         .values(reader_hash="")
     ).rowcount
     return Purged(reports=reports, groups=groups, hashes_cleared=hashes)
+
+
+def purge_now(engine: Engine, retention_days: int) -> Purged:
+    """Purge in one transaction of its own."""
+    with engine.begin() as conn:
+        return purge(conn, retention_days)

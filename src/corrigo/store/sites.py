@@ -1,17 +1,57 @@
-"""Looking up sites by public key, with a short-lived cache for the ingest path."""
+"""Every site lookup and listing, and the short-lived cache of sites for the ingest path."""
 
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
+from corrigo.store.errors import AdminError, NotVisible
 from corrigo.store.models import Site
 
 CACHE_SECONDS = 15.0
 CACHE_SIZE = 10_000
+
+
+def find_site(session: Session, key: str) -> Site | None:
+    """The site with this public key, or None."""
+    return session.execute(select(Site).where(Site.public_key == key)).scalar()
+
+
+def site_by_key(session: Session, key: str) -> Site:
+    """The site with this public key; raises AdminError if there is none."""
+    site = find_site(session, key)
+    if site is None:
+        raise AdminError(f"no site has the key {key!r}")
+    return site
+
+
+def site_by_id(session: Session, site_id: int) -> Site | None:
+    """The site with this id, or None."""
+    return session.get(Site, site_id)
+
+
+def visible_site_id(session: Session, site_ids: Sequence[int] | None, key: str) -> int:
+    """The id of a site the editor may see (`site_ids` None: every site); NotVisible otherwise."""
+    site = find_site(session, key)
+    if site is None or (site_ids is not None and site.id not in site_ids):
+        raise NotVisible(key)
+    return site.id
+
+
+def sites_of(
+    session: Session, site_ids: Sequence[int] | None, *, by_id: bool = False
+) -> list[Site]:
+    """The sites an editor may see (`site_ids` None: every site), by name or by id."""
+    order = (Site.id,) if by_id else (Site.name, Site.id)
+    query = select(Site).order_by(*order)
+    if site_ids is not None:
+        query = query.where(Site.id.in_(list(site_ids)))
+    return list(session.execute(query).scalars())
 
 
 @dataclass(frozen=True, slots=True)

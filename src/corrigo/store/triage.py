@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from corrigo.store.errors import FieldError
+from corrigo.store.errors import FieldError, NotVisible
 from corrigo.store.inbox import MAX_ID
 from corrigo.store.lexicon import learn_from_decision
 from corrigo.store.models import ErrorGroup, GroupEvent
@@ -28,10 +28,6 @@ MAX_BULK = 500
 
 class TriageError(FieldError):
     """An action the store refuses; `field` names the offending input."""
-
-
-class NotVisible(LookupError):
-    """A group that does not exist or belongs to a site the editor may not see."""
 
 
 @dataclass(frozen=True, slots=True)

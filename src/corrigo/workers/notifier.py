@@ -27,15 +27,16 @@ import httpx
 from sqlalchemy import Connection, Engine
 
 from corrigo.config import Settings
-from corrigo.workers import claims
+from corrigo.domain.schedule import retry_delay
+from corrigo.store import outbox
+from corrigo.urls import Urls
 from corrigo.workers.channels.base import DeliveryError, Sender
 from corrigo.workers.channels.email import EmailSender
 from corrigo.workers.channels.slack import SlackSender
 from corrigo.workers.channels.telegram import TelegramSender
 from corrigo.workers.channels.webhook import WebhookSender
-from corrigo.workers.claims import Job
+from corrigo.workers.jobs import Job, digest_jobs, notice_jobs
 from corrigo.workers.notice import Digest
-from corrigo.workers.schedule import retry_delay
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -194,9 +195,9 @@ class Notifier:
         if outcomes:
             self._write_outcomes(conn, outcomes, now)
         if reap:
-            claims.reap_expired(conn, now, self.settings.notify_max_attempts)
+            outbox.reap_expired(conn, now, self.settings.notify_max_attempts)
         wait_until = now - timedelta(seconds=self.settings.proposal_wait)
-        routed = claims.dispatch_events(conn, now, DISPATCH_BATCH, wait_until)
+        routed = outbox.dispatch_events(conn, now, DISPATCH_BATCH, wait_until)
         if free <= 0:
             return routed, []
         lease_until = now + timedelta(seconds=self.settings.notify_lease)
@@ -238,16 +239,17 @@ class Notifier:
     ) -> list[Job]:
         settings = self.settings
         per_channel = settings.notify_channel_concurrency
-        ids = claims.claim_deliveries(
+        ids = outbox.claim_deliveries(
             conn, now, self.name, lease_until, free, in_flight, per_channel
         )
-        jobs = claims.notice_jobs(conn, ids, settings.base_url)
+        urls = Urls(settings.base_url)
+        jobs = notice_jobs(conn, ids, urls)
         room = free - len(jobs)
         if digests and room > 0:
             busy = [channel for channel, count in in_flight.items() if count >= per_channel]
             busy += [job.target.channel_id for job in jobs]
-            claimed = claims.claim_digests(conn, now, self.name, lease_until, room, busy)
-            jobs += claims.digest_jobs(conn, claimed, settings.base_url, now)
+            claimed = outbox.claim_digests(conn, now, self.name, lease_until, room, busy)
+            jobs += digest_jobs(conn, claimed, urls, now)
         return jobs
 
     def _start(self, job: Job) -> None:
@@ -299,7 +301,7 @@ class Notifier:
         sent = [
             i for outcome in outcomes if outcome.error is None for i in outcome.job.delivery_ids
         ]
-        lost = len(sent) - claims.mark_sent(conn, sent, self.name, now) if sent else 0
+        lost = len(sent) - outbox.mark_sent(conn, sent, self.name, now) if sent else 0
         for outcome in outcomes:
             job, error = outcome.job, outcome.error
             if error is None:
@@ -313,7 +315,7 @@ class Notifier:
                     job.attempts,
                     message,
                 )
-                lost += len(ids) - claims.mark_failed(conn, ids, self.name, message)
+                lost += len(ids) - outbox.mark_failed(conn, ids, self.name, message)
                 continue
             delay = retry_delay(
                 job.attempts, settings.notify_retry_base, settings.notify_retry_max, self._rng
@@ -330,7 +332,7 @@ class Notifier:
                 message,
             )
             next_at = now + timedelta(seconds=delay)
-            lost += len(ids) - claims.mark_retry(
+            lost += len(ids) - outbox.mark_retry(
                 conn, ids, self.name, next_at, message, job.is_digest
             )
         if lost:

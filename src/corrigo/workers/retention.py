@@ -14,18 +14,12 @@ import logging
 
 from sqlalchemy import Engine
 
-from corrigo.store.retention import Purged, purge
+from corrigo.store.retention import purge_now
 
 log = logging.getLogger(__name__)
 PURGE_SECONDS = 24 * 3600.0
 # The first purge waits a little: a server that has just started has better things to do.
 FIRST_PURGE_SECONDS = 60.0
-
-
-def purge_now(engine: Engine, retention_days: int) -> Purged:
-    """Purge in one transaction of its own."""
-    with engine.begin() as conn:
-        return purge(conn, retention_days)
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:

@@ -17,14 +17,14 @@ from corrigo.http.api.access import api_context
 from corrigo.http.csrf import require_header_token
 from corrigo.http.db import in_session
 from corrigo.http.errors import ApiError
-from corrigo.workers.claims import DELIVERY_STATUSES
-from corrigo.workers.deliveries import (
+from corrigo.store.channels import (
     PAGE_SIZE,
     DeliveryNotFound,
     NotRetryable,
     list_deliveries,
     retry_delivery,
 )
+from corrigo.store.outbox import DELIVERY_STATUSES
 
 MAX_PAGE_SIZE = 500
 MAX_ID = 2**62

@@ -34,9 +34,9 @@ from corrigo.store.inbox import (
     InboxRow,
     group_detail,
     inbox_page,
-    sites_of,
 )
 from corrigo.store.models import ErrorGroup, Report
+from corrigo.store.sites import sites_of
 from corrigo.store.triage import MAX_BULK, MAX_NOTE, NotVisible, TriageError, decide
 
 T = TypeVar("T")

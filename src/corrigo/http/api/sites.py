@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from corrigo.http.api.access import api_context
 from corrigo.http.db import in_session
-from corrigo.store.inbox import sites_of
+from corrigo.store.sites import sites_of
 
 
 async def list_sites(request: Request) -> JSONResponse:

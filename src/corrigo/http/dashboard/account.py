@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -32,7 +31,7 @@ from corrigo.store.accounts import (
 )
 from corrigo.store.admin import AdminError
 from corrigo.store.editor_sessions import end_session, purge_expired, start_session
-from corrigo.store.models import Site
+from corrigo.store.sites import sites_of
 
 HOME = "/dashboard/"
 # Longer passwords only cost hashing time; nobody types more.
@@ -156,11 +155,8 @@ async def _account_page(
     state = state_of(request)
 
     def sites() -> list[str]:
-        query = select(Site.name).order_by(Site.name)
-        if ctx.site_ids is not None:
-            query = query.where(Site.id.in_(ctx.site_ids))
         with state.sessions() as session:
-            return list(session.execute(query).scalars())
+            return [site.name for site in sites_of(session, ctx.site_ids)]
 
     return render(
         request,

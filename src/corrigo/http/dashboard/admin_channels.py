@@ -1,6 +1,6 @@
 """Admin pages for notification channels: add, switch on/off, remove.
 
-Values are checked by `corrigo.workers.channel_admin` (shared with the CLI). A
+Values are checked by `corrigo.store.channels` (shared with the CLI). A
 webhook's generated signing secret is shown once, in the answer to the POST.
 """
 
@@ -17,15 +17,16 @@ from corrigo.http.dashboard.auth import render, require_admin
 from corrigo.http.dashboard.forms import text_field
 from corrigo.http.db import in_session
 from corrigo.store.admin import AdminError
-from corrigo.store.inbox import sites_of
-from corrigo.store.models import Channel, Site
-from corrigo.workers.channel_admin import (
+from corrigo.store.channels import (
+    KINDS,
     create_channel,
     describe_target,
     list_channels,
     remove_channel,
+    switch_channel,
 )
-from corrigo.workers.channels.base import KINDS
+from corrigo.store.models import Channel, Site
+from corrigo.store.sites import sites_of
 
 
 async def _list_page(
@@ -115,10 +116,8 @@ async def toggle_channel(request: Request) -> Response:
     channel_id: int = request.path_params["channel_id"]
 
     def toggle(session: Session) -> bool:
-        channel = session.get(Channel, channel_id)
-        if channel is None:
+        if not switch_channel(session, channel_id):
             return False
-        channel.enabled = not channel.enabled
         session.commit()
         return True
 

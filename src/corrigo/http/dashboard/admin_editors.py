@@ -6,7 +6,6 @@ POST itself (never in an address, where it would reach logs and history).
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -19,13 +18,16 @@ from corrigo.http.dashboard.forms import text_field, text_list
 from corrigo.http.dashboard.i18n import LANGUAGES
 from corrigo.http.db import in_session
 from corrigo.passwords import generate_password
-from corrigo.store.accounts import list_editors, reset_password, update_editor
+from corrigo.store.accounts import (
+    assigned_site_ids,
+    editor_by_id,
+    list_editors,
+    reset_password,
+    update_editor,
+)
 from corrigo.store.admin import AdminError, create_editor
-from corrigo.store.models import Editor, EditorSite, Site
-
-
-def _sites(session: Session) -> list[Site]:
-    return list(session.execute(select(Site).order_by(Site.name, Site.id)).scalars())
+from corrigo.store.models import Editor, Site
+from corrigo.store.sites import sites_of
 
 
 async def _list_page(
@@ -35,7 +37,7 @@ async def _list_page(
     created: tuple[str, str] | None = None,
 ) -> Response:
     def load(session: Session) -> tuple[list[tuple[Editor, list[str]]], list[Site]]:
-        return list_editors(session), _sites(session)
+        return list_editors(session), sites_of(session, None)
 
     editors, sites = await in_session(request, load)
     return render(
@@ -89,12 +91,8 @@ async def _editor_page(
     editor_id: int = request.path_params["editor_id"]
 
     def load(session: Session) -> tuple[Editor | None, list[Site], set[int]]:
-        assigned = set(
-            session.execute(
-                select(EditorSite.site_id).where(EditorSite.editor_id == editor_id)
-            ).scalars()
-        )
-        return session.get(Editor, editor_id), _sites(session), assigned
+        assigned = assigned_site_ids(session, editor_id)
+        return editor_by_id(session, editor_id), sites_of(session, None), assigned
 
     editor, sites, assigned = await in_session(request, load)
     if editor is None:
@@ -132,7 +130,7 @@ async def save_editor(request: Request) -> Response:
         raise HTTPException(400, "The site selection is not valid.")
 
     def save(session: Session) -> None:
-        if session.get(Editor, editor_id) is None:
+        if editor_by_id(session, editor_id) is None:
             raise HTTPException(404)
         update_editor(
             session, editor_id, role, [int(raw) for raw in raw_sites], active, ctx.editor.id
@@ -153,7 +151,7 @@ async def reset_editor_password(request: Request) -> Response:
     editor_id: int = request.path_params["editor_id"]
 
     def reset(session: Session) -> str | None:
-        editor = session.get(Editor, editor_id)
+        editor = editor_by_id(session, editor_id)
         if editor is None:
             return None
         password = reset_password(session, editor.email)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -17,7 +16,6 @@ from corrigo.http.db import in_session
 from corrigo.http.state import state_of
 from corrigo.spelling import dictionaries
 from corrigo.store.admin import AdminError, create_site
-from corrigo.store.models import Site
 from corrigo.store.site_settings import (
     UnknownSite,
     interval_text,
@@ -25,18 +23,15 @@ from corrigo.store.site_settings import (
     set_check_settings,
     update_site,
 )
+from corrigo.store.sites import site_by_id, sites_of
 
 MAX_ORIGINS_TEXT = 8000
-
-
-def _all_sites(session: Session) -> list[Site]:
-    return list(session.execute(select(Site).order_by(Site.name, Site.id)).scalars())
 
 
 async def _list_page(
     request: Request, error: str | None = None, values: dict[str, str] | None = None
 ) -> Response:
-    sites = await in_session(request, _all_sites)
+    sites = await in_session(request, lambda session: sites_of(session, None))
     return render(
         request,
         "admin_sites.html",
@@ -86,7 +81,7 @@ async def add_site(request: Request) -> Response:
 
 async def _site_page(request: Request, error: str | None = None) -> Response:
     site_id: int = request.path_params["site_id"]
-    site = await in_session(request, lambda session: session.get(Site, site_id))
+    site = await in_session(request, lambda session: site_by_id(session, site_id))
     if site is None:
         raise HTTPException(404)
     return render(

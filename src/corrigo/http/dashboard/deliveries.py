@@ -11,7 +11,7 @@ from starlette.routing import Route
 from corrigo.http.csrf import verified_form
 from corrigo.http.dashboard.auth import render, require_editor
 from corrigo.http.db import in_session
-from corrigo.workers.deliveries import (
+from corrigo.store.channels import (
     DeliveryNotFound,
     NotRetryable,
     failed_deliveries,

@@ -24,8 +24,8 @@ from corrigo.http.dashboard.templating import gettext_for, request_lang
 from corrigo.http.db import in_session
 from corrigo.http.state import state_of
 from corrigo.store import stats
-from corrigo.store.inbox import sites_of
 from corrigo.store.models import Site
+from corrigo.store.sites import sites_of
 
 PERIODS = (30, 90, 365)
 DEFAULT_PERIOD = 30

@@ -7,8 +7,6 @@ from typing import Protocol
 
 from corrigo.workers.notice import Digest, Notice
 
-KINDS = ("email", "webhook", "slack", "telegram")
-
 
 class DeliveryError(Exception):
     """A send that did not go through.

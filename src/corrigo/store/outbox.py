@@ -1,4 +1,7 @@
-"""The notifier's database work: routing outbox events and claiming deliveries.
+"""The outbox and its deliveries: routing events to channels, claiming, settling.
+
+This is the notifier's queue SQL (the notifier itself, in ``corrigo.workers``,
+only sends); the delivery statuses are defined here, once.
 
 Every claim is one ``UPDATE … WHERE <still claimable> … RETURNING``, so two
 workers can never both win a row: on PostgreSQL the candidates are picked
@@ -11,17 +14,15 @@ the lease to run out, and :func:`reap_expired` hands the row to the next one.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Row, and_, case, insert, or_, select, update
 
-from corrigo.domain.fragment import fragment_link
-from corrigo.domain.proposal import Proposal
+from corrigo.domain.routing import RouteRule, route
+from corrigo.domain.schedule import next_digest_at, parse_clock, zone
 from corrigo.store.models import (
     Channel,
     Delivery,
@@ -31,10 +32,6 @@ from corrigo.store.models import (
     Report,
     Site,
 )
-from corrigo.workers.channels.base import Target
-from corrigo.workers.notice import Digest, Notice, build_digest
-from corrigo.workers.routing import RouteRule, route
-from corrigo.workers.schedule import next_digest_at, parse_clock, zone
 
 log = logging.getLogger(__name__)
 
@@ -49,25 +46,8 @@ PROPOSALS = GroupProposal.__table__
 PENDING, SENDING, SENT, FAILED, DIGEST = "pending", "sending", "sent", "failed", "digest"
 DELIVERY_STATUSES = (PENDING, SENDING, SENT, FAILED, DIGEST)
 LEASE_EXPIRED = "the worker sending it stopped or hung (lease expired)"
-# Stable namespace for digest ids: the same set of deliveries always gets the same id.
-_DIGEST_NAMESPACE = uuid.UUID("5d0b8a52-3f6e-4c1e-9a57-8f8f0c1f2a61")
 # One digest lists at most this many misprints; the rest go out in the next one.
 DIGEST_LIMIT = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    """A claimed send: one event, or one channel's digest, and the deliveries it settles."""
-
-    delivery_ids: tuple[int, ...]
-    attempts: int
-    target: Target
-    message: Notice | Digest
-
-    @property
-    def is_digest(self) -> bool:
-        """Whether this job is a digest (a failed digest goes back to waiting as one)."""
-        return isinstance(self.message, Digest)
 
 
 def digest_due(digest_time: str | None, tz_name: str, created_at: datetime) -> datetime | None:
@@ -258,7 +238,7 @@ def claim_digests(
     return result
 
 
-def _job_rows(conn: Connection, delivery_ids: Sequence[int]) -> Sequence[Row[Any]]:
+def delivery_rows(conn: Connection, delivery_ids: Sequence[int]) -> Sequence[Row[Any]]:
     """Everything needed to render and send the given deliveries, in id order."""
     return conn.execute(
         select(
@@ -301,75 +281,6 @@ def _job_rows(conn: Connection, delivery_ids: Sequence[int]) -> Sequence[Row[Any
         .where(DELIVERIES.c.id.in_(delivery_ids))
         .order_by(DELIVERIES.c.id)
     ).all()
-
-
-def notice_of(row: Row[Any], base_url: str) -> Notice:
-    """The notice for one row of :func:`_job_rows`."""
-    return Notice(
-        event_id=row.event_id,
-        event_type=row.event_type,
-        site_key=row.public_key,
-        site_name=row.site_name,
-        group_id=row.group_id,
-        group_status=row.group_status,
-        url=row.url,
-        title=row.title,
-        author=row.author,
-        exact=row.exact,
-        prefix=row.prefix,
-        suffix=row.suffix,
-        comment=row.comment or "",
-        suggestion=row.suggestion or "",
-        report_count=row.report_count,
-        occurred_at=row.created_at,
-        dashboard_url=f"{base_url}/dashboard/groups/{row.group_id}",
-        fragment_url=fragment_link(row.url, row.exact, row.prefix, row.suffix),
-        proposal=Proposal(row.proposal_text, row.proposal_source, row.proposal_readers)
-        if row.proposal_source
-        else None,
-    )
-
-
-def _target(row: Row[Any]) -> Target:
-    return Target(row.channel_id, row.kind, row.target, row.secret)
-
-
-def notice_jobs(conn: Connection, delivery_ids: Sequence[int], base_url: str) -> list[Job]:
-    """One job per claimed immediate delivery."""
-    return [
-        Job((row.delivery_id,), row.attempts, _target(row), notice_of(row, base_url))
-        for row in _job_rows(conn, delivery_ids)
-    ]
-
-
-def _digest_day(rows: Sequence[Row[Any]], now: datetime) -> date:
-    first = min(row.created_at for row in rows)
-    due = digest_due(rows[0].digest_time, rows[0].timezone, first)
-    if due is None:
-        return now.date()
-    return due.astimezone(zone(rows[0].timezone)).date()
-
-
-def digest_jobs(
-    conn: Connection, claimed: Mapping[int, Sequence[int]], base_url: str, now: datetime
-) -> list[Job]:
-    """One job per channel with claimed digest deliveries."""
-    jobs = []
-    for channel_id, ids in claimed.items():
-        rows = _job_rows(conn, ids)
-        if not rows:
-            continue
-        settled = tuple(row.delivery_id for row in rows)
-        digest_id = str(uuid.uuid5(_DIGEST_NAMESPACE, f"{channel_id}:{settled}"))
-        digest = build_digest(
-            digest_id,
-            [notice_of(row, base_url) for row in rows],
-            _digest_day(rows, now),
-            f"{base_url}/dashboard/",
-        )
-        attempts = max(row.attempts for row in rows)
-        jobs.append(Job(settled, attempts, _target(rows[0]), digest))
-    return jobs
 
 
 def _mine(ids: Sequence[int], worker: str) -> Any:

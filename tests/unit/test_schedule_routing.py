@@ -6,8 +6,8 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from corrigo.workers.routing import RouteRule, author_matches, normalize_prefix, route
-from corrigo.workers.schedule import next_digest_at, parse_clock, retry_delay, zone
+from corrigo.domain.routing import RouteRule, author_matches, normalize_prefix, route
+from corrigo.domain.schedule import next_digest_at, parse_clock, retry_delay, zone
 
 
 def test_retry_delay_doubles_is_capped_and_jittered_within_half_a_step() -> None:
