@@ -25,7 +25,7 @@ LAYERS: dict[str, set[str]] = {
     "config": {"domain"},
     "urls": set(),
     "net": {"domain"},
-    "spelling": {"domain"},
+    "spelling": {"domain", "spelling", "store"},
     "store": {"domain", "passwords", "secretbox", "store"},
     "widget": {"widget"},
     "workers": {"config", "domain", "net", "spelling", "store", "urls", "workers"},

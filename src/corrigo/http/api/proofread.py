@@ -22,7 +22,7 @@ from corrigo.http.db import in_session
 from corrigo.http.errors import ApiError
 from corrigo.http.state import state_of
 from corrigo.spelling.drafts import DraftSite, draft_text, proofread_draft
-from corrigo.store.inbox import sites_of
+from corrigo.store.sites import sites_of
 
 MAX_BODY = 1024 * 1024
 NO_SITE = ApiError(404, "not_found", "No such site.", "site")

@@ -25,8 +25,8 @@ from corrigo.http.dashboard.auth import render, require_admin
 from corrigo.http.dashboard.forms import text_field
 from corrigo.http.db import in_session
 from corrigo.store import lexicon
-from corrigo.store.inbox import sites_of
 from corrigo.store.models import Site
+from corrigo.store.sites import sites_of
 
 # A CSV pasted or uploaded into the import form.
 MAX_IMPORT = 2 * 1024 * 1024

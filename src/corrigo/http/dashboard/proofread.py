@@ -16,8 +16,8 @@ from corrigo.http.state import state_of
 from corrigo.net.fetch import Unreachable, fetch_page, user_agent
 from corrigo.spelling.drafts import DraftSite, draft_text, proofread_draft
 from corrigo.spelling.proofread import Issue, Proofread
-from corrigo.store.inbox import sites_of
 from corrigo.store.models import Site
+from corrigo.store.sites import sites_of
 
 # What the form takes: a draft pasted as text, at most the API's 1 MiB.
 MAX_DRAFT = 1024 * 1024
