@@ -9,6 +9,7 @@ import click
 from corrigo import __version__
 from corrigo.cli.channels import channel
 from corrigo.cli.connectors import connector
+from corrigo.cli.demo_edit import demo_edit
 from corrigo.cli.export import export
 from corrigo.cli.imports import import_group
 from corrigo.cli.lexicon import lexicon
@@ -48,6 +49,7 @@ COMMANDS = (
     verify,
     proofread_command,
     lexicon,
+    demo_edit,
 )
 for command in COMMANDS:
     main.add_command(command)

@@ -14,6 +14,9 @@ from corrigo.store.connectors import ensure_connector
 from corrigo.store.sites import find_site
 
 DEMO_SITE_KEY = "demo"
+# The demo's open misprints are checked on its pages every half minute, so that one
+# corrected in an article (`corrigo demo-edit`) closes by itself within a minute.
+DEMO_VERIFY_INTERVAL = 30
 DEMO_EDITOR = "editor@demo.corrigo.example"
 
 
@@ -39,6 +42,8 @@ def ensure_demo(session: Session, base_url: str) -> DemoAccount:
         )
     elif not origins <= set(site.allowed_origins):
         site.allowed_origins = sorted(origins | set(site.allowed_origins))
+    if site.verify_interval is None:
+        site.verify_interval = DEMO_VERIFY_INTERVAL
     # The demo is its own small CMS: the dashboard's Apply writes into its articles.
     ensure_connector(session, site.id, "demo")
     password = generate_password()

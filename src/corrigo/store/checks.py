@@ -128,12 +128,16 @@ def site_intervals(conn: Connection, default: int | None) -> dict[int, int]:
     return intervals
 
 
-def schedule_open_groups(conn: Connection, now: datetime, default: int | None) -> int:
-    """Make open groups due whose last check (or first report) is an interval old."""
-    due = 0
-    for site_id, seconds in site_intervals(conn, default).items():
+def schedule_open_groups(conn: Connection, now: datetime, default: int | None) -> int | None:
+    """Make open groups due whose last check (or first report) is an interval old.
+
+    Returns the shortest interval in force (None when no site checks), which
+    tells the caller how soon looking again can find something new.
+    """
+    intervals = site_intervals(conn, default)
+    for site_id, seconds in intervals.items():
         cutoff = now - timedelta(seconds=seconds)
-        result = conn.execute(
+        conn.execute(
             update(GROUPS)
             .where(
                 GROUPS.c.site_id == site_id,
@@ -146,8 +150,7 @@ def schedule_open_groups(conn: Connection, now: datetime, default: int | None) -
             )
             .values(check_due_at=now)
         )
-        due += int(result.rowcount)
-    return due
+    return min(intervals.values(), default=None)
 
 
 def _page_of_group() -> Any:
