@@ -64,6 +64,8 @@ def test_api_verify_answers_the_outcome_and_groups_carry_it(
     items = app.get("/api/v1/groups", headers=bearer).json()["items"]
     assert items[0]["verification"]["now"] == "integration"
     assert items[0]["still_on_page"] is False
+    sign_in(app, "ed@page.example")
+    assert 'id="fixed-on-page">1</dd>' in app.get("/dashboard/stats").text
 
 
 def test_api_verify_reports_an_unreachable_page_with_its_reason(

@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, false, func, select, true
 from sqlalchemy.orm import Session
 
 from corrigo.domain.trends import day_range, fill_days, median, top_sections
+from corrigo.store.checks import fixed_by_checker
 from corrigo.store.models import ErrorGroup, Report, Site
 
 # Groups that are misprints (spam and "not an error" are not).
@@ -71,6 +72,7 @@ class Trends:
     fixed: list[int]  # groups marked fixed that day (and still fixed)
     median_fix_seconds: float | None  # first report to fix, groups fixed in the period
     sites: list[SiteSummary]  # busiest first
+    fixed_on_page: int = 0  # open groups the page checker found corrected (no decision)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +207,9 @@ def trends(session: Session, scope: Scope) -> Trends:
         fixed=_per_day(scope, fixed),
         median_fix_seconds=median([value for values in durations.values() for value in values]),
         sites=sites,
+        fixed_on_page=sum(
+            fixed_by_checker(session.connection(), scope.sites, scope.start, scope.end).values()
+        ),
     )
 
 

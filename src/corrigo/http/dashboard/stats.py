@@ -186,6 +186,7 @@ async def stats_page(request: Request) -> Response:
             "reports": sum(trends.reports),
             "opened": sum(trends.opened),
             "fixed": sum(trends.fixed),
+            "fixed_on_page": trends.fixed_on_page,
             "open_now": sum(summary.open_now for summary in trends.sites),
             "median_fix": _duration_text(request, trends.median_fix_seconds),
         },
