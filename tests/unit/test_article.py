@@ -79,3 +79,7 @@ def test_no_roots() -> None:
 )
 def test_valid_selector(selector: str, valid: bool) -> None:
     assert valid_selector(selector) is valid
+
+
+def test_a_hidden_root_inside_another_is_skipped_by_the_outer_one_only() -> None:
+    assert article_texts("<article>a<article hidden>b</article>c</article>") == ["ac", "b"]

@@ -80,26 +80,41 @@ def _text_of(root: LexborNode) -> str:
     return _WHITESPACE.sub(" ", INVISIBLE.sub("", "".join(pieces))).strip()
 
 
-def article_texts(html: str, selector: str | None = None) -> list[str]:
-    """The text of each article element of `html`, as the widget extracts it (see the module)."""
-    tree = LexborHTMLParser(html)
-    roots = _roots(tree, selector)
-    if not roots:
-        return []
-    # The widget never looks at a root's own `hidden`, only at what it walks into; and
-    # a root inside a left-out element (a hidden <article> in <main>) is still walked.
-    keep = {root.mem_id for root in roots}
-    for root in roots:
-        parent = root.parent
-        while parent is not None:
-            keep.add(parent.mem_id)
-            parent = parent.parent
+def _with_ancestors(nodes: list[LexborNode]) -> set[int]:
+    kept = set()
+    for node in nodes:
+        while node is not None:
+            kept.add(node.mem_id)
+            node = node.parent
+    return kept
+
+
+def _read(tree: LexborHTMLParser, roots: list[LexborNode], left_out: list[LexborNode]) -> list[str]:
+    """The roots' texts once the left-out elements (except roots and their ancestors) are gone."""
+    # The widget never looks at a root's own `hidden`, only at what it walks into.
+    kept = _with_ancestors(roots)
     # Innermost first: removing an element frees its descendants.
-    for node in reversed(tree.css(_LEFT_OUT)):
-        if node.mem_id not in keep:
+    for node in reversed(left_out):
+        if node.mem_id not in kept:
             node.decompose()
     # A block boundary is a whitespace run in the walk: a space text node says the same.
     for node in tree.css(_BLOCK_SELECTOR):
         node.insert_before(" ")
         node.insert_after(" ")
     return [_text_of(root) for root in roots]
+
+
+def article_texts(html: str, selector: str | None = None) -> list[str]:
+    """The text of each article element of `html`, as the widget extracts it (see the module)."""
+    tree = LexborHTMLParser(html)
+    roots = _roots(tree, selector)
+    left_out = tree.css(_LEFT_OUT)
+    if len(roots) > 1 and _with_ancestors(roots) & {node.mem_id for node in left_out}:
+        # A root inside another root's left-out part (a hidden <article> in an <article>):
+        # the outer walk skips it, its own walk does not. Read each root from a tree of its own.
+        texts = []
+        for index in range(len(roots)):
+            own = LexborHTMLParser(html)
+            texts += _read(own, [_roots(own, selector)[index]], own.css(_LEFT_OUT))
+        return texts
+    return _read(tree, roots, left_out)
