@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from corrigo.store.models import CheckedPage, ErrorGroup, GroupEvent, OutboxEvent, Site
@@ -113,9 +113,9 @@ def verification_of(group: Any) -> Verification | None:
 def check_soon(conn: Connection, group_ids: Sequence[int], now: datetime) -> None:
     """Ask the workers to check these groups' pages at their next look (within seconds)."""
     if group_ids:
-        conn.execute(
-            update(GROUPS).where(GROUPS.c.id.in_(list(group_ids))).values(check_due_at=now)
-        )
+        wanted = GROUPS.c.id.in_(list(group_ids))
+        conn.execute(update(GROUPS).where(wanted).values(check_due_at=now))
+        add_missing_pages(conn, wanted)
 
 
 def site_intervals(conn: Connection, default: int | None) -> dict[int, int]:
@@ -150,6 +150,8 @@ def schedule_open_groups(conn: Connection, now: datetime, default: int | None) -
             )
             .values(check_due_at=now)
         )
+    # Also the pages of groups made due some other way (a check_due_at set directly).
+    add_missing_pages(conn, GROUPS.c.check_due_at <= now)
     return min(intervals.values(), default=None)
 
 
@@ -157,16 +159,19 @@ def _page_of_group() -> Any:
     return and_(GROUPS.c.site_id == PAGES.c.site_id, GROUPS.c.url_hash == PAGES.c.url_hash)
 
 
-def _add_missing_pages(conn: Connection, now: datetime, limit: int) -> None:
-    """Create the page rows of due groups whose page has none yet."""
+def add_missing_pages(conn: Connection, which: Any) -> None:
+    """Create the page rows (claimed by the workers) of the groups `which` selects.
+
+    Called where groups become due, not where pages are claimed: a claim then
+    starts from the due groups alone, however many groups wait for their turn.
+    """
     missing = (
-        select(GROUPS.c.site_id, GROUPS.c.url_hash, func.min(GROUPS.c.url).label("url"))
-        .where(GROUPS.c.check_due_at <= now, ~exists().where(_page_of_group()))
-        .group_by(GROUPS.c.site_id, GROUPS.c.url_hash)
-        .limit(limit)
+        select(GROUPS.c.site_id, GROUPS.c.url_hash, GROUPS.c.url)
+        .where(which, ~exists().where(_page_of_group()))
+        .distinct()
     )
-    rows = [
-        {
+    rows = {
+        (row.site_id, row.url_hash): {
             "site_id": row.site_id,
             "url_hash": row.url_hash,
             "url": row.url,
@@ -175,10 +180,10 @@ def _add_missing_pages(conn: Connection, now: datetime, limit: int) -> None:
             "locked_by": "",
         }
         for row in conn.execute(missing)
-    ]
+    }
     if rows:
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        conn.execute(dialect.insert(PAGES).on_conflict_do_nothing(), rows)
+        conn.execute(dialect.insert(PAGES).on_conflict_do_nothing(), list(rows.values()))
 
 
 def claim_pages(
@@ -190,17 +195,19 @@ def claim_pages(
     group_ids: Sequence[int] | None = None,
 ) -> list[ClaimedPage]:
     """Claim up to `limit` pages with due groups (only those of `group_ids`, if given)."""
-    _add_missing_pages(conn, now, limit)
-    due = [_page_of_group(), GROUPS.c.check_due_at <= now]
+    due = [GROUPS.c.check_due_at <= now]
     if group_ids is not None:
         due.append(GROUPS.c.id.in_(list(group_ids)))
     free = or_(PAGES.c.locked_until.is_(None), PAGES.c.locked_until < now)
+    # From the due groups (indexed) to their pages; a page with several due groups
+    # may come twice, which only makes the claim a little smaller.
     pick = (
         select(PAGES.c.id)
-        .where(free, exists().where(*due))
-        .order_by(PAGES.c.id)
+        .join(GROUPS, _page_of_group())
+        .where(free, *due)
+        .order_by(GROUPS.c.check_due_at)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, of=PAGES)
     )
     claimed = conn.execute(
         update(PAGES)
@@ -254,14 +261,18 @@ def release_page(
     page_id: int,
     worker: str,
     now: datetime,
-    fetched: tuple[str, str, list[str]] | None,
+    fetched: tuple[str, str, list[str] | None] | None,
 ) -> None:
-    """Let go of a claimed page; with `fetched` (etag, last_modified, texts) keep them."""
+    """Let go of a claimed page; with `fetched` (etag, last_modified, texts) keep them.
+
+    Texts of None mean the page was as before (304): the stored ones stay.
+    """
     values: dict[str, Any] = {"locked_by": "", "locked_until": None}
     if fetched is not None:
         etag, last_modified, texts = fetched
-        values.update(etag=etag[:1000], last_modified=last_modified[:100], texts=texts)
-        values["fetched_at"] = now
+        values.update(etag=etag[:1000], last_modified=last_modified[:100], fetched_at=now)
+        if texts is not None:
+            values["texts"] = texts
     conn.execute(
         update(PAGES).where(PAGES.c.id == page_id, PAGES.c.locked_by == worker).values(values)
     )
@@ -285,6 +296,7 @@ def record_results(
     by_id = {group.id: group for group in page.groups}
     events: list[dict[str, Any]] = []
     outbox: list[dict[str, Any]] = []
+    plain: list[dict[str, Any]] = []  # checks that change nothing else: one executemany
     for result in results:
         group = by_id[result.group_id]
         now_text = None if result.now is None else result.now[:MAX_NOW]
@@ -320,7 +332,27 @@ def record_results(
                     if flag:
                         outbox.append(_still_present(page.site_id, group.id, now))
                 continue
-        _update(conn, where, values)
+        plain.append(
+            {
+                "b_id": group.id,
+                "b_outcome": result.outcome,
+                "b_now": now_text,
+                "b_reason": result.reason,
+            }
+        )
+    if plain:
+        conn.execute(
+            update(GROUPS)
+            .where(GROUPS.c.id == bindparam("b_id"), GROUPS.c.check_due_at <= now)
+            .values(
+                checked_at=now,
+                check_outcome=bindparam("b_outcome"),
+                check_now=bindparam("b_now"),
+                check_reason=bindparam("b_reason"),
+                check_due_at=None,
+            ),
+            plain,
+        )
     for event in events:
         event["created_at"] = now
     if events:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corrigo.store.checks import check_soon
 from corrigo.store.errors import FieldError, NotVisible
 from corrigo.store.inbox import MAX_ID
 from corrigo.store.lexicon import learn_from_decision
@@ -99,10 +100,10 @@ def decide(
         group.status_changed_by = editor_id
         group.status_note = note
         learn_from_decision(session, group, now)
-        # "Fixed" is checked against the live page at the workers' next look; the
-        # still-on-the-page flag belongs to a fixed group only.
+        # The still-on-the-page flag belongs to a fixed group only.
         group.still_on_page = False
-        if decision.status == "fixed":
-            group.check_due_at = now
     session.flush()
+    if decision.status == "fixed":
+        # "Fixed" is checked against the live page at the workers' next look.
+        check_soon(session.connection(), ids, now)
     return [found[group_id] for group_id in ids]

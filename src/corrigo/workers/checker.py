@@ -86,8 +86,11 @@ def results_for(page: ClaimedPage, texts: list[str]) -> list[CheckResult]:
 
 async def check_page(
     page: ClaimedPage, settings: Settings
-) -> tuple[list[CheckResult], tuple[str, str, list[str]] | None]:
-    """Fetch and check one claimed page: its groups' results, and what to keep of the page."""
+) -> tuple[list[CheckResult], tuple[str, str, list[str] | None] | None]:
+    """Fetch and check one claimed page: its groups' results, and what to keep of the page.
+
+    What to keep is (etag, last_modified, texts), texts None when the page was unchanged.
+    """
     cached = page.texts is not None
     try:
         fetched = await fetch_page(
@@ -100,10 +103,9 @@ async def check_page(
         )
     except Unreachable as exc:
         return [CheckResult(g.id, "unreachable", None, exc.reason) for g in page.groups], None
-    if fetched.html is None and page.texts is not None:
-        texts = page.texts  # 304: the page is as it was
-    else:
-        texts = article_texts(fetched.html or "", page.article_selector)
+    if fetched.html is None and page.texts is not None:  # 304: the page is as it was
+        return results_for(page, page.texts), (fetched.etag, fetched.last_modified, None)
+    texts = article_texts(fetched.html or "", page.article_selector)
     return results_for(page, texts), (fetched.etag, fetched.last_modified, texts)
 
 
@@ -127,6 +129,7 @@ class Checker:
         self._db_threads = anyio.CapacityLimiter(DB_THREADS)
         self._tasks: set[asyncio.Task[None]] = set()
         self._next_schedule = 0.0
+        self._slot_free = asyncio.Event()  # a check ended: there is room to claim another
 
     async def _db(self, work: Callable[..., T], *args: Any) -> T:
         """Run `work(conn, *args)` in one transaction on a worker thread."""
@@ -148,10 +151,27 @@ class Checker:
                     log.exception("page check round failed; retrying")
                     started = 0
                 if not started:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(stop.wait(), self.settings.verify_poll_interval)
+                    await self._idle(stop)
         finally:
             await self.drain()
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        """Wait for the poll interval, a free slot, or the stop, whichever comes first."""
+        self._slot_free.clear()
+        waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._slot_free.wait())]
+        try:
+            await asyncio.wait(
+                waits,
+                timeout=self.settings.verify_poll_interval,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            for wait in waits:
+                wait.cancel()
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        self._slot_free.set()
 
     async def step(self) -> int:
         """Schedule open groups when due, claim free pages and start their checks."""
@@ -170,7 +190,7 @@ class Checker:
         for page in pages:
             task = asyncio.create_task(self._check(page))
             self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            task.add_done_callback(self._done)
         return len(pages)
 
     def _claim(
@@ -178,18 +198,33 @@ class Checker:
     ) -> list[ClaimedPage]:
         return checks.claim_pages(conn, now, self.name, now + LEASE, limit, group_ids)
 
+    def _finish(
+        self,
+        conn: Connection,
+        page: ClaimedPage,
+        results: list[CheckResult],
+        fetched: tuple[str, str, list[str] | None] | None,
+    ) -> None:
+        now = self._clock()
+        checks.record_results(conn, page, results, now)
+        checks.release_page(conn, page.id, self.name, now, fetched)
+
     async def _check(self, page: ClaimedPage) -> None:
-        fetched = None
         try:
             async with self._pacer.site(page.site_id):
                 await self._pacer.turn(page.url)
                 results, fetched = await check_page(page, self.settings)
-            await self._db(checks.record_results, page, results, self._clock())
+            # The outcomes and the page's release in one transaction.
+            await self._db(self._finish, page, results, fetched)
         except Exception:
             log.exception("checking %s failed", page.url)
-        finally:
-            with contextlib.suppress(Exception):
-                await self._db(checks.release_page, page.id, self.name, self._clock(), fetched)
+            with contextlib.suppress(Exception):  # the lease runs out otherwise
+                await self._db(checks.release_page, page.id, self.name, self._clock(), None)
+
+    @property
+    def in_flight(self) -> int:
+        """How many page checks this checker has running."""
+        return len(self._tasks)
 
     async def drain(self) -> None:
         """Wait for the checks in flight."""
