@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 
 from corrigo.store.db import WRITER_CACHE_KIB, make_writer_engine, upgrade
-from corrigo.store.writer import Checkpointer
+from corrigo.store.writer import checkpoint
+from corrigo.workers.jobs import SQLITE_CHECKPOINT
+from corrigo.workers.scheduler import JobContext, run_jobs, seconds
+from tests.conftest import settings_for
+from tests.workers.receivers import wait_until
 
 PAGE = 4096
 
@@ -49,25 +55,36 @@ def written(tmp_path: Path) -> Iterator[tuple[Path, Engine, int]]:
     engine.dispose()
 
 
-def test_the_checkpointer_moves_the_log_into_the_database_file(
+def test_a_checkpoint_moves_the_log_into_the_database_file(
     written: tuple[Path, Engine, int],
 ) -> None:
     path, engine, before = written
     assert Path(f"{path}-wal").stat().st_size > 1_500 * PAGE
     assert path.stat().st_size == before  # the writer's commits checkpointed nothing
 
-    Checkpointer(engine).checkpoint()
+    checkpoint(engine)
     assert path.stat().st_size > before + 1_000 * PAGE
     with engine.connect() as conn:
         busy, logged, copied = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
     assert (busy, copied) == (0, logged)
 
 
-def test_the_checkpointer_thread_checkpoints_on_its_own_and_stops(
-    written: tuple[Path, Engine, int],
+def test_the_checkpoint_job_checkpoints_on_its_own_and_stops(
+    written: tuple[Path, Engine, int], tmp_path: Path
 ) -> None:
     path, engine, before = written
-    checkpointer = Checkpointer(engine, interval=0.05)
-    checkpointer.start()
-    checkpointer.stop()  # stopping runs one last checkpoint
-    assert path.stat().st_size > before + 1_000 * PAGE
+    settings = settings_for(tmp_path / "data", f"sqlite:///{path}")
+    ctx = JobContext(settings, engine, writer_engine=engine)
+    assert SQLITE_CHECKPOINT.wanted(ctx)
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        often = replace(SQLITE_CHECKPOINT, every=seconds(0.05), first=seconds(0.05))
+        task = asyncio.create_task(run_jobs([often], ctx, stop))
+        await asyncio.to_thread(
+            wait_until, lambda: path.stat().st_size > before + 1_000 * PAGE, 20, "a checkpoint"
+        )
+        stop.set()
+        await asyncio.wait_for(task, 5)
+
+    asyncio.run(scenario())

@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from starlette.testclient import TestClient
 
 from corrigo.config import Settings
 from corrigo.store.db import make_engine
-from corrigo.workers import retention
-from corrigo.workers.retention import purge_daily
+from corrigo.workers import jobs
+from corrigo.workers.jobs import RETENTION
+from corrigo.workers.scheduler import JobContext, run_jobs, seconds
 from tests.api.helpers import Report, post, report, rows
 from tests.store.test_retention import _age
 from tests.workers.receivers import wait_until
@@ -42,7 +44,8 @@ def test_purge_runs_at_once_then_again_every_period(
 
     async def scenario() -> None:
         stop = asyncio.Event()
-        task = asyncio.create_task(purge_daily(engine, 365, stop, every=0.2, first=0))
+        often = replace(RETENTION, every=seconds(0.2), first=seconds(0))
+        task = asyncio.create_task(run_jobs([often], JobContext(settings, engine), stop))
         await asyncio.to_thread(gone, first)
         assert await asyncio.to_thread(_report_ids, settings) == {second, kept}
         # A report that grows old later goes at the next round.
@@ -71,7 +74,8 @@ def test_a_server_purges_soon_after_it_starts_when_it_runs_the_workers(
     fresh = post(quiet_client, report("implement")).json()["report_id"]
     _age(settings, Report.__table__, 3, id=fresh)  # its hash has outlived its salt
     _age(settings, Report.__table__, 400, id=old)
-    monkeypatch.setattr(retention, "FIRST_PURGE_SECONDS", 0.3)
+    soon = replace(RETENTION, first=seconds(0.3))
+    monkeypatch.setattr(jobs, "JOBS", tuple(soon if j is RETENTION else j for j in jobs.JOBS))
     make_client(workers_in_process=workers)
     if workers:
         wait_until(lambda: _report_ids(settings) == {fresh}, 10, "the old report purged")

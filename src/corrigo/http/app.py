@@ -19,10 +19,9 @@ from corrigo.http.headers import SecurityHeaders
 from corrigo.http.ratelimit import Limiter
 from corrigo.http.state import AppState, state_of
 from corrigo.store.db import make_engine, make_sessionmaker, make_writer_engine, ping
-from corrigo.store.planner import fresh_statistics
 from corrigo.store.sites import SiteCache
 from corrigo.store.writer import ReportWriter
-from corrigo.workers.runner import background_workers
+from corrigo.workers.runner import background_workers, server_jobs
 
 
 async def health(request: Request) -> JSONResponse:
@@ -62,7 +61,7 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         state.writer.start()
         try:
-            async with fresh_statistics(state.engine):
+            async with server_jobs(settings, state.engine, state.writer.engine):
                 if settings.workers_in_process:
                     async with background_workers(settings, state.engine):
                         yield

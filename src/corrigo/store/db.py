@@ -33,7 +33,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_writer_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # The ingest writer's connection: a page cache that holds the hot index pages
     # (the default 2 MB does not), and no checkpoints inside its commits, where
-    # they would hold up the reports waiting for that commit; see `Checkpointer`.
+    # they would hold up the reports waiting for that commit; see `corrigo.store.writer.checkpoint`.
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
     cursor.execute("PRAGMA wal_autocheckpoint=0")
@@ -41,7 +41,7 @@ def _sqlite_writer_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_writer_engine(url: str) -> Engine:
-    """An engine for the ingest writer and its checkpointer, apart from the request handlers."""
+    """An engine for the ingest writer and its checkpoints, apart from the request handlers."""
     if not is_sqlite(url):
         return make_engine(url, pool_size=2, max_overflow=2)
     engine = make_engine(url)

@@ -13,20 +13,13 @@ store that fills up fast is planned as if it were still empty: the ingest's
 lookup of a batch's ``client_id``s then reads every report of the site (12 ms
 instead of 0.9 ms a batch with 37,000 reports, and growing). So the tables the
 ingest writes are checked every few seconds and analysed once they have
-changed that much.
+changed that much. The server runs :func:`refresh_statistics` as one of its
+periodic jobs (``corrigo.workers.jobs``), at these intervals.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
-from collections.abc import AsyncIterator
-
 from sqlalchemy import Engine, text
-from starlette.concurrency import run_in_threadpool
-
-log = logging.getLogger(__name__)
 
 # Rows sampled per index; SQLite's documentation suggests a few hundred to a thousand.
 ANALYSIS_LIMIT = 1000
@@ -58,31 +51,3 @@ def refresh_statistics(engine: Engine) -> list[str]:
             if name in _INGEST_TABLES:  # a name from the catalogue, never from a request
                 conn.execute(text(f'ANALYZE "{name}"'))
         return stale
-
-
-async def _refresh_forever(engine: Engine, every: float) -> None:
-    while True:
-        try:
-            await run_in_threadpool(refresh_statistics, engine)
-        except Exception:  # a busy or read-only store must not stop the server
-            log.warning("refreshing the planner statistics failed", exc_info=True)
-        await asyncio.sleep(every)
-
-
-@contextlib.asynccontextmanager
-async def fresh_statistics(engine: Engine, every: float | None = None) -> AsyncIterator[None]:
-    """Refresh the statistics now and every `every` seconds for the duration of the block.
-
-    By default: every few hours on SQLite, every few seconds on PostgreSQL (where
-    most rounds find nothing to do and cost one small query).
-    """
-    if every is None:
-        sqlite = engine.dialect.name == "sqlite"
-        every = SQLITE_REFRESH_SECONDS if sqlite else POSTGRESQL_CHECK_SECONDS
-    task = asyncio.create_task(_refresh_forever(engine, every), name="corrigo-statistics")
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

@@ -54,51 +54,16 @@ def _settle(entries: list[_Settled]) -> None:
             future.set_result(outcome)
 
 
-class Checkpointer:
-    """Copies SQLite's write-ahead log into the database file, beside the writer.
+def checkpoint(engine: Engine) -> None:
+    """Copy what SQLite's write-ahead log holds into the database file, as far as readers allow.
 
-    The writer's connection does not checkpoint (see `make_writer_engine`): this
-    thread does, often enough to keep the log short, in PASSIVE mode, which never
-    blocks the writer. SQLite runs the copy without Python's lock, so the event
-    loop and the writer go on meanwhile.
+    The writer's connection does not checkpoint (see `make_writer_engine`): the
+    server's periodic job does, often enough to keep the log short, in PASSIVE
+    mode, which never blocks the writer. SQLite runs the copy without Python's
+    lock, so the event loop and the writer go on meanwhile.
     """
-
-    def __init__(self, engine: Engine, interval: float = CHECKPOINT_SECONDS) -> None:
-        self._engine = engine
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        """Start checkpointing (idempotent)."""
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(
-                target=self._run, name="corrigo-checkpoint", daemon=True
-            )
-            self._thread.start()
-
-    def stop(self) -> None:
-        """Stop, after one last checkpoint."""
-        if self._thread is not None:
-            self._stop.set()
-            self._thread.join()
-            self._thread = None
-
-    def checkpoint(self) -> None:
-        """Copy what the log holds into the database file, as far as readers allow."""
-        with self._engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-
-    def _run(self) -> None:
-        while True:
-            stopping = self._stop.wait(self._interval)
-            try:
-                self.checkpoint()
-            except Exception:  # a locked or vanished database: try again next round
-                log.warning("checkpoint failed", exc_info=True)
-            if stopping:
-                return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 class ReportWriter:
@@ -109,17 +74,19 @@ class ReportWriter:
         self._threshold = threshold
         self._queue: queue.SimpleQueue[_Arrivals | object] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
-        self._checkpointer = Checkpointer(engine) if engine.dialect.name == "sqlite" else None
         # Per event loop, the reports that arrived since the loop last handed some over.
         self._arrivals: dict[asyncio.AbstractEventLoop, _Arrivals] = {}
+
+    @property
+    def engine(self) -> Engine:
+        """The writer's own engine (the SQLite checkpoints go through it too)."""
+        return self._engine
 
     def start(self) -> None:
         """Start the writer thread (idempotent)."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="corrigo-writer", daemon=True)
             self._thread.start()
-            if self._checkpointer is not None:
-                self._checkpointer.start()
 
     def stop(self) -> None:
         """Store what is queued, then stop the thread and close the connections."""
@@ -127,8 +94,8 @@ class ReportWriter:
             self._queue.put(_STOP)
             self._thread.join()
             self._thread = None
-            if self._checkpointer is not None:
-                self._checkpointer.stop()
+            if self._engine.dialect.name == "sqlite":
+                checkpoint(self._engine)  # the last one: the periodic job has stopped
             self._engine.dispose()
 
     async def submit(self, job: ReportJob) -> StoredReport:

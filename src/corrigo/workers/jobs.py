@@ -1,111 +1,71 @@
-"""What a claimed delivery becomes: a job that one sender sends (a notice or a digest).
+"""Every periodic job, in one table: what runs, where, and how often.
 
-The rows come from :mod:`corrigo.store.outbox`; links to the dashboard from
-:class:`corrigo.urls.Urls`.
+``server`` jobs run in each ``corrigo serve`` process (beside the ingest
+writer); ``workers`` jobs run wherever the workers run (inside the server, or
+``corrigo worker``). :mod:`corrigo.workers.scheduler` runs them. A new job is
+one more row here.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from corrigo.store.planner import (
+    POSTGRESQL_CHECK_SECONDS,
+    SQLITE_REFRESH_SECONDS,
+    refresh_statistics,
+)
+from corrigo.store.retention import purge_now
+from corrigo.store.writer import CHECKPOINT_SECONDS, checkpoint
+from corrigo.workers.scheduler import Job, JobContext, Place, seconds
 
-from sqlalchemy import Connection, Row
-
-from corrigo.domain.fragment import fragment_link
-from corrigo.domain.proposal import Proposal
-from corrigo.domain.schedule import zone
-from corrigo.store import outbox
-from corrigo.store.outbox import digest_due
-from corrigo.urls import Urls
-from corrigo.workers.channels.base import Target
-from corrigo.workers.notice import Digest, Notice, build_digest
-
-# Stable namespace for digest ids: the same set of deliveries always gets the same id.
-_DIGEST_NAMESPACE = uuid.UUID("5d0b8a52-3f6e-4c1e-9a57-8f8f0c1f2a61")
+RETENTION_SECONDS = 24 * 3600.0
+# The first purge waits a little: a server that has just started has better things to do.
+FIRST_PURGE_SECONDS = 60.0
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
-    """A claimed send: one event, or one channel's digest, and the deliveries it settles."""
-
-    delivery_ids: tuple[int, ...]
-    attempts: int
-    target: Target
-    message: Notice | Digest
-
-    @property
-    def is_digest(self) -> bool:
-        """Whether this job is a digest (a failed digest goes back to waiting as one)."""
-        return isinstance(self.message, Digest)
+def _statistics_interval(ctx: JobContext) -> float:
+    # SQLite needs a fresh sample a few times a day; on PostgreSQL most checks find
+    # nothing to do and cost one small query (see corrigo.store.planner).
+    return SQLITE_REFRESH_SECONDS if ctx.is_sqlite else POSTGRESQL_CHECK_SECONDS
 
 
-def notice_of(row: Row[Any], urls: Urls) -> Notice:
-    """The notice for one row of :func:`_job_rows`."""
-    return Notice(
-        event_id=row.event_id,
-        event_type=row.event_type,
-        site_key=row.public_key,
-        site_name=row.site_name,
-        group_id=row.group_id,
-        group_status=row.group_status,
-        url=row.url,
-        title=row.title,
-        author=row.author,
-        exact=row.exact,
-        prefix=row.prefix,
-        suffix=row.suffix,
-        comment=row.comment or "",
-        suggestion=row.suggestion or "",
-        report_count=row.report_count,
-        occurred_at=row.created_at,
-        dashboard_url=urls.group(row.group_id),
-        fragment_url=fragment_link(row.url, row.exact, row.prefix, row.suffix),
-        proposal=Proposal(row.proposal_text, row.proposal_source, row.proposal_readers)
-        if row.proposal_source
-        else None,
+def _statistics(ctx: JobContext) -> None:
+    refresh_statistics(ctx.engine)
+
+
+def _checkpoint(ctx: JobContext) -> None:
+    checkpoint(ctx.writer_engine or ctx.engine)
+
+
+def _purge(ctx: JobContext) -> str:
+    result = purge_now(ctx.engine, ctx.settings.report_retention_days)
+    return (
+        f"deleted {result.reports} reports and {result.groups} closed groups, "
+        f"cleared {result.hashes_cleared} reader hashes"
     )
 
 
-def _target(row: Row[Any]) -> Target:
-    return Target(row.channel_id, row.kind, row.target, row.secret)
+PLANNER_STATISTICS = Job(
+    "planner-statistics", "server", every=_statistics_interval, run=_statistics
+)
+SQLITE_CHECKPOINT = Job(
+    "sqlite-checkpoint",
+    "server",
+    every=seconds(CHECKPOINT_SECONDS),
+    first=seconds(CHECKPOINT_SECONDS),
+    run=_checkpoint,
+    wanted=lambda ctx: ctx.is_sqlite,
+)
+RETENTION = Job(
+    "retention",
+    "workers",
+    every=seconds(RETENTION_SECONDS),
+    first=seconds(FIRST_PURGE_SECONDS),
+    run=_purge,
+)
+
+JOBS: tuple[Job, ...] = (PLANNER_STATISTICS, SQLITE_CHECKPOINT, RETENTION)
 
 
-def notice_jobs(conn: Connection, delivery_ids: Sequence[int], urls: Urls) -> list[Job]:
-    """One job per claimed immediate delivery."""
-    return [
-        Job((row.delivery_id,), row.attempts, _target(row), notice_of(row, urls))
-        for row in outbox.delivery_rows(conn, delivery_ids)
-    ]
-
-
-def _digest_day(rows: Sequence[Row[Any]], now: datetime) -> date:
-    first = min(row.created_at for row in rows)
-    due = digest_due(rows[0].digest_time, rows[0].timezone, first)
-    if due is None:
-        return now.date()
-    return due.astimezone(zone(rows[0].timezone)).date()
-
-
-def digest_jobs(
-    conn: Connection, claimed: Mapping[int, Sequence[int]], urls: Urls, now: datetime
-) -> list[Job]:
-    """One job per channel with claimed digest deliveries."""
-    jobs = []
-    for channel_id, ids in claimed.items():
-        rows = outbox.delivery_rows(conn, ids)
-        if not rows:
-            continue
-        settled = tuple(row.delivery_id for row in rows)
-        digest_id = str(uuid.uuid5(_DIGEST_NAMESPACE, f"{channel_id}:{settled}"))
-        digest = build_digest(
-            digest_id,
-            [notice_of(row, urls) for row in rows],
-            _digest_day(rows, now),
-            urls.dashboard(),
-        )
-        attempts = max(row.attempts for row in rows)
-        jobs.append(Job(settled, attempts, _target(rows[0]), digest))
-    return jobs
+def jobs_for(place: Place) -> list[Job]:
+    """The jobs that run in this place (``server`` or ``workers``)."""
+    return [job for job in JOBS if job.place == place]

@@ -35,8 +35,8 @@ from corrigo.workers.channels.email import EmailSender
 from corrigo.workers.channels.slack import SlackSender
 from corrigo.workers.channels.telegram import TelegramSender
 from corrigo.workers.channels.webhook import WebhookSender
-from corrigo.workers.jobs import Job, digest_jobs, notice_jobs
 from corrigo.workers.notice import Digest
+from corrigo.workers.sends import Send, digest_sends, notice_sends
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -69,7 +69,7 @@ def worker_name() -> str:
 class Outcome:
     """How one job's send ended: `error` is None on success."""
 
-    job: Job
+    job: Send
     error: DeliveryError | None
 
 
@@ -191,7 +191,7 @@ class Notifier:
         digests: bool,
         free: int,
         in_flight: dict[int, int],
-    ) -> tuple[int, list[Job]]:
+    ) -> tuple[int, list[Send]]:
         if outcomes:
             self._write_outcomes(conn, outcomes, now)
         if reap:
@@ -236,23 +236,23 @@ class Notifier:
         free: int,
         in_flight: dict[int, int],
         digests: bool,
-    ) -> list[Job]:
+    ) -> list[Send]:
         settings = self.settings
         per_channel = settings.notify_channel_concurrency
         ids = outbox.claim_deliveries(
             conn, now, self.name, lease_until, free, in_flight, per_channel
         )
         urls = Urls(settings.base_url)
-        jobs = notice_jobs(conn, ids, urls)
+        jobs = notice_sends(conn, ids, urls)
         room = free - len(jobs)
         if digests and room > 0:
             busy = [channel for channel, count in in_flight.items() if count >= per_channel]
             busy += [job.target.channel_id for job in jobs]
             claimed = outbox.claim_digests(conn, now, self.name, lease_until, room, busy)
-            jobs += digest_jobs(conn, claimed, urls, now)
+            jobs += digest_sends(conn, claimed, urls, now)
         return jobs
 
-    def _start(self, job: Job) -> None:
+    def _start(self, job: Send) -> None:
         self._in_flight[job.target.channel_id] += 1
         task = asyncio.create_task(self._send(job), name=f"corrigo-send-{job.delivery_ids[0]}")
         self._tasks.add(task)
@@ -261,7 +261,7 @@ class Notifier:
     def _timeout(self, kind: str) -> float:
         return self.settings.smtp_timeout if kind == "email" else self.settings.notify_timeout
 
-    async def _send(self, job: Job) -> None:
+    async def _send(self, job: Send) -> None:
         target = job.target
         timeout = self._timeout(target.kind)
         error: DeliveryError | None = None

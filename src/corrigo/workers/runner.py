@@ -1,4 +1,4 @@
-"""Starting the workers: inside the server's event loop, or as `corrigo worker`."""
+"""Starting the workers and the periodic jobs: inside the server, or as `corrigo worker`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -15,9 +16,10 @@ from corrigo.spelling.thread import on_spelling_thread
 from corrigo.store.db import make_engine
 from corrigo.workers.channels.http import make_client
 from corrigo.workers.checker import Checker
+from corrigo.workers.jobs import jobs_for
 from corrigo.workers.notifier import Notifier, make_senders
 from corrigo.workers.proposer import Proposer
-from corrigo.workers.retention import purge_daily
+from corrigo.workers.scheduler import JobContext, run_jobs
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,7 @@ async def run_workers(
     *,
     once: bool = False,
 ) -> None:
-    """Run the proposer, the notifier, the page checker and the daily retention purge until
+    """Run the proposer, the notifier, the page checker and the workers' periodic jobs until
     `stop` is set (forever without one).
 
     With `once`, compute the due proposals, send what is due now, wait for the
@@ -51,40 +53,39 @@ async def run_workers(
                 tasks.create_task(proposer.run(stop, settings.notify_poll_interval))
                 tasks.create_task(notifier.run(stop))
                 tasks.create_task(Checker(settings, engine).run(stop))
-                tasks.create_task(purge_daily(engine, settings.report_retention_days, stop))
+                tasks.create_task(run_jobs(jobs_for("workers"), JobContext(settings, engine), stop))
     finally:
         if own_engine:
             engine.dispose()
 
 
-class WorkerThread:
-    """The workers on their own thread and event loop, inside the server's process.
+class LoopThread:
+    """Work on a thread and event loop of its own, inside the server's process.
 
     Not a task of the server's loop: a burst of notifications (rendering,
-    building e-mails, TLS) would then delay every request that loop serves.
-    On a thread of its own the notifier only shares the interpreter.
+    building e-mails, TLS) or a slow job would then delay every request that
+    loop serves. On a thread of its own the work only shares the interpreter.
     """
 
-    def __init__(self, settings: Settings, engine: Engine) -> None:
-        self._settings = settings
-        self._engine = engine
+    def __init__(self, name: str, main: Callable[[asyncio.Event], Coroutine[Any, Any, None]]):
+        self._main_coroutine = main
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._main, name="corrigo-workers", daemon=True)
+        self._thread = threading.Thread(target=self._main, name=name, daemon=True)
 
     def _main(self) -> None:
         async def body() -> None:
             self._loop = asyncio.get_running_loop()
             self._stop = asyncio.Event()
             self._ready.set()
-            await run_workers(self._settings, self._engine, self._stop)
+            await self._main_coroutine(self._stop)
 
         try:
             asyncio.run(body())
         except Exception:
-            # A worker crash is logged and never takes the server down with it.
-            log.exception("the workers stopped")
+            # A crash is logged and never takes the server down with it.
+            log.exception("%s stopped", self._thread.name)
         finally:
             self._ready.set()
 
@@ -94,7 +95,7 @@ class WorkerThread:
         self._ready.wait()
 
     def stop(self) -> None:
-        """Ask the workers to stop and wait for them (sends in flight get a grace period)."""
+        """Ask the work to stop and wait for it (sends in flight get a grace period)."""
         loop, stop = self._loop, self._stop
         if loop is not None and stop is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):  # the loop ended on its own meanwhile
@@ -103,14 +104,31 @@ class WorkerThread:
 
 
 @contextlib.asynccontextmanager
-async def background_workers(settings: Settings, engine: Engine) -> AsyncIterator[None]:
+async def _on_thread(thread: LoopThread) -> AsyncIterator[None]:
+    await asyncio.to_thread(thread.start)
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(thread.stop)
+
+
+def background_workers(
+    settings: Settings, engine: Engine
+) -> contextlib.AbstractAsyncContextManager[None]:
     """Run the workers on a thread of this process for the duration of the block.
 
     The server's lifespan uses this when `workers_in_process` is on.
     """
-    workers = WorkerThread(settings, engine)
-    await asyncio.to_thread(workers.start)
-    try:
-        yield
-    finally:
-        await asyncio.to_thread(workers.stop)
+    return _on_thread(
+        LoopThread("corrigo-workers", lambda stop: run_workers(settings, engine, stop))
+    )
+
+
+def server_jobs(
+    settings: Settings, engine: Engine, writer_engine: Engine
+) -> contextlib.AbstractAsyncContextManager[None]:
+    """Run the server's periodic jobs on a thread of this process for the duration of the block."""
+    ctx = JobContext(settings, engine, writer_engine)
+    return _on_thread(
+        LoopThread("corrigo-jobs", lambda stop: run_jobs(jobs_for("server"), ctx, stop))
+    )
