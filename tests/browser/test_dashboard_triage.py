@@ -1,13 +1,17 @@
-"""Editors in Chromium: sign in, move with j/k, decide with f/r/s, bulk actions, search."""
+"""Editors in Chromium: sign in, move with j/k, decide with f/r/s/o, bulk actions, search."""
 
 from __future__ import annotations
 
 import re
+import string
 
 from playwright.sync_api import Page, expect
 
 from tests.browser.dashboard_helpers import send_report, sign_in
 from tests.conftest import LiveServer
+
+# Every key the dashboard answers to, as the shortcut list names them.
+SHORTCUTS = ["j", "k", "Enter", "x", "f", "r", "s", "o", "/", "Esc", "?"]
 
 
 def test_sign_in_wrong_password_then_right_then_sign_out(
@@ -40,7 +44,7 @@ def test_keyboard_triage(page: Page, demo_server: LiveServer) -> None:
     second = send_report(demo_server, "councel")
     third = send_report(demo_server, "recieved")
     sign_in(page, demo_server)
-    rows = page.locator("tr.group-row")
+    rows = page.locator(".group-row")
     expect(rows).to_have_count(3)
     # Most reported first, then the most recent.
     order = [rows.nth(i).get_attribute("data-group") for i in range(3)]
@@ -59,8 +63,13 @@ def test_keyboard_triage(page: Page, demo_server: LiveServer) -> None:
     page.keyboard.press("s")
     expect(rows.nth(2).locator(".status")).to_have_text("Spam")
 
-    # The decisions are stored: a fresh load shows them, open-first order puts them last.
+    # The decisions are stored: the default view lists open misprints only, and every
+    # status is one filter away.
     page.reload()
+    expect(rows).to_have_count(0)
+    expect(page.locator(".empty")).to_have_text("No open misprints.")
+    page.goto(demo_server.url + "/dashboard/?status=all")
+    expect(rows).to_have_count(3)
     statuses = {
         rows.nth(i).get_attribute("data-group"): rows.nth(i).get_attribute("data-status")
         for i in range(3)
@@ -86,10 +95,8 @@ def test_shortcut_help_and_search_key(page: Page, demo_server: LiveServer) -> No
     page.keyboard.press("?")
     help_dialog = page.locator("#shortcuts")
     expect(help_dialog).to_be_visible()
-    for key in ("j", "k", "f", "r", "s", "/", "?"):
-        expect(
-            help_dialog.locator("kbd", has_text=re.compile(f"^{re.escape(key)}$"))
-        ).to_have_count(1)
+    listed = sorted(help_dialog.locator("dt kbd").all_inner_texts())
+    assert listed == sorted(SHORTCUTS)
     page.keyboard.press("?")
     expect(help_dialog).to_be_hidden()
 
@@ -98,11 +105,56 @@ def test_shortcut_help_and_search_key(page: Page, demo_server: LiveServer) -> No
     page.keyboard.type("COUNCIL")  # a comment, in another case
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"q=COUNCIL"))
-    rows = page.locator("tr.group-row")
+    rows = page.locator(".group-row")
     expect(rows).to_have_count(1)
     expect(rows.first.locator("mark")).to_have_text("councel")
     # Typing in the search field never triggers shortcuts.
     expect(page.locator("#shortcuts")).to_be_hidden()
+
+
+def test_marked_rows_take_the_decision(page: Page, demo_server: LiveServer) -> None:
+    for word in ("intergration", "councel", "recieved", "absolutly"):
+        send_report(demo_server, word)
+    sign_in(page, demo_server)
+    rows = page.locator(".group-row")
+    expect(rows).to_have_count(4)
+    ids = [rows.nth(i).get_attribute("data-group") for i in range(4)]
+    # j j x j x f: the second and third rows are marked, the cursor is on the third;
+    # f decides for both marked rows and for no other.
+    for key in "jjxjx":
+        page.keyboard.press(key)
+    expect(page.locator("#picked-count")).to_have_text("2 selected")
+    page.keyboard.press("f")
+    expect(page.locator(".flash")).to_have_text("2 misprints marked fixed.")
+    expect(rows).to_have_count(2)
+    assert [rows.nth(i).get_attribute("data-group") for i in range(2)] == [ids[0], ids[3]]
+    page.goto(demo_server.url + "/dashboard/?status=fixed")
+    expect(rows).to_have_count(2)
+    assert {rows.nth(i).get_attribute("data-group") for i in range(2)} == {ids[1], ids[2]}
+    # o reopens the marked rows the same way; with none marked, f/r/s/o take the current row.
+    for key in "jxjxo":
+        page.keyboard.press(key)
+    expect(page.locator(".flash")).to_have_text("2 misprints reopened.")
+    page.goto(demo_server.url + "/dashboard/")
+    expect(rows).to_have_count(4)
+    page.keyboard.press("j")
+    page.keyboard.press("s")
+    expect(rows.nth(0).locator(".status")).to_have_text("Spam")
+    expect(rows.nth(1)).to_have_class(re.compile(r"\bcurrent\b"))
+    expect(rows.nth(1).locator(".status")).to_have_text("Open")
+
+
+def test_keys_not_listed_do_nothing(page: Page, demo_server: LiveServer) -> None:
+    send_report(demo_server, "intergration")
+    sign_in(page, demo_server)
+    unlisted = [key for key in string.ascii_lowercase + string.digits if key not in SHORTCUTS]
+    for key in unlisted:
+        page.keyboard.press(key)
+    expect(page.locator(".group-row.current")).to_have_count(0)
+    expect(page.locator("#picked-count")).to_have_text("0 selected")
+    expect(page.locator("#shortcuts")).to_be_hidden()
+    assert page.url == demo_server.url + "/dashboard/"
+    expect(page.locator(".group-row .status")).to_have_text("Open")
 
 
 def test_bulk_actions(page: Page, demo_server: LiveServer) -> None:
@@ -110,8 +162,8 @@ def test_bulk_actions(page: Page, demo_server: LiveServer) -> None:
         send_report(demo_server, word)
         for word in ("intergration", "councel", "recieved", "absolutly")
     ]
-    sign_in(page, demo_server)
-    rows = page.locator("tr.group-row")
+    sign_in(page, demo_server, "/dashboard/?status=all")
+    rows = page.locator(".group-row")
     expect(rows).to_have_count(4)
     buttons = page.locator("#bulk-form button[name=action]")
     expect(buttons.first).to_be_disabled()

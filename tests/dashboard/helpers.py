@@ -129,6 +129,7 @@ def failed_delivery(
             group_id=group_id,
             payload={},
             created_at=now,
+            processed_at=now,  # routed already: a running notifier leaves it alone
         )
         session.add(outbox)
         session.flush()

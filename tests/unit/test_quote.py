@@ -1,5 +1,7 @@
+import pytest
+
 from corrigo.domain.fingerprint import fingerprint
-from corrigo.domain.quote import Quote, overlaps
+from corrigo.domain.quote import Quote, overlaps, shown_context
 
 TEXT = (
     "We plan to implement intergration into the core system next year, "
@@ -76,3 +78,35 @@ def test_fingerprint_is_stable_and_sensitive() -> None:
     assert fingerprint("k", "https://a/", "ab", "c", "") != fingerprint(
         "k", "https://a/", "a", "bc", ""
     )
+
+
+@pytest.mark.parametrize(
+    ("prefix", "suffix", "shown"),
+    [
+        # Full-length sides were cut from a longer text: the partial words go, "…" marks it.
+        (
+            "nce and by a transport grant it ",
+            " was finished in March by the cit",
+            ("…and by a transport grant it ", " was finished in March by the…"),
+        ),
+        # Short sides reach the article's edges and stay whole.
+        ("The ", " reopened.", ("The ", " reopened.")),
+        ("", "", ("", "")),
+        # A side that starts or ends at a space loses no word.
+        (
+            " and by a transport grant it was",
+            "was finished in March by the city ",
+            ("…and by a transport grant it was", "was finished in March by the city…"),
+        ),
+        # No space to cut at (one long word, or a script without spaces): kept, with "…".
+        (
+            "x" * 32,
+            "東京都の新しい橋は三月に開通しました。これは市の資金で建てられた",
+            ("…" + "x" * 32, "東京都の新しい橋は三月に開通しました。これは市の資金で建てられた…"),
+        ),
+    ],
+)
+def test_shown_context_cuts_at_word_boundaries(
+    prefix: str, suffix: str, shown: tuple[str, str]
+) -> None:
+    assert shown_context(prefix, suffix) == shown

@@ -91,3 +91,24 @@ def _candidate_offsets(a: Quote, b: Quote) -> set[int]:
         offsets.add(len(a.prefix) - j)
         j = wb.find(a.exact, j + 1)
     return offsets
+
+
+ELLIPSIS = "…"
+
+
+def shown_context(prefix: str, suffix: str) -> tuple[str, str]:
+    """The context as an editor reads it: cut at word boundaries, "…" where it was cut.
+
+    The widget sends at most CONTEXT_CHARS characters on each side, so a full-length
+    side was cut from a longer text, usually inside a word: that partial word is
+    dropped. A shorter side reaches the start or end of the article and stays whole.
+    A side with no space in it (one long word, or a script written without spaces)
+    keeps its characters and only gains the "…".
+    """
+    if len(prefix) >= CONTEXT_CHARS:
+        _, space, rest = prefix.partition(" ")
+        prefix = ELLIPSIS + (rest if space and rest.strip() else prefix.lstrip())
+    if len(suffix) >= CONTEXT_CHARS:
+        rest, space, _ = suffix.rpartition(" ")
+        suffix = (rest if space and rest.strip() else suffix.rstrip()) + ELLIPSIS
+    return prefix, suffix

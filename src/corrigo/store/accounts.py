@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -93,6 +95,21 @@ def set_language(session: Session, editor_id: int, lang: str, choices: dict[str,
     editor = session.get(Editor, editor_id)
     if editor is not None:
         editor.lang = check_lang(lang)
+
+
+def set_timezone(session: Session, editor_id: int, zone: str, *, only_if_unset: bool) -> bool:
+    """Set an editor's time zone (an IANA name); `only_if_unset` keeps a chosen one.
+
+    Raises AdminError for a name the system's zone database does not know.
+    Returns whether it changed.
+    """
+    if zone not in available_timezones():
+        raise AdminError("choose a time zone such as Europe/Kyiv")
+    editor = session.get(Editor, editor_id)
+    if editor is None or (only_if_unset and editor.timezone):
+        return False
+    editor.timezone = zone
+    return True
 
 
 def list_editors(session: Session) -> list[tuple[Editor, list[str]]]:

@@ -33,6 +33,7 @@ class Account:
     email: str
     role: str
     lang: str
+    timezone: str = ""  # IANA name; empty until chosen
 
     @property
     def is_admin(self) -> bool:
@@ -56,7 +57,13 @@ def hash_session_token(token: str) -> str:
 
 def account_of(editor: Editor) -> Account:
     """The dashboard's view of an editor row."""
-    return Account(id=editor.id, email=editor.email, role=editor.role, lang=editor.lang)
+    return Account(
+        id=editor.id,
+        email=editor.email,
+        role=editor.role,
+        lang=editor.lang,
+        timezone=editor.timezone,
+    )
 
 
 def visible_sites(session: Session, account: Account) -> list[int] | None:

@@ -120,6 +120,7 @@ class InboxRow:
     proposal: StoredProposal | None = None  # None until the proposer has seen the group
     verification: Verification | None = None
     still_on_page: bool = False
+    suggestion: str = ""  # the readers' most suggested correction, if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +293,7 @@ def inbox_page(
         if len(rows) > limit:
             break
     more = len(rows) > limit
-    rows = rows[:limit]
+    rows = with_suggestions(session, rows[:limit])
     proposals = proposals_of(session, [row.id for row in rows])
     rows = [replace(row, proposal=proposals.get(row.id)) for row in rows]
     if not more:
@@ -300,6 +301,22 @@ def inbox_page(
     last = rows[-1]
     cursor = Cursor(last.status, last.report_count, last.last_seen, last.id)
     return InboxPage(rows, cursor.encode())
+
+
+def with_suggestions(session: Session, rows: list[InboxRow]) -> list[InboxRow]:
+    """The rows with their readers' most suggested correction (ties: the first in order)."""
+    if not rows:
+        return rows
+    count = func.count().label("n")
+    best: dict[int, tuple[int, str]] = {}
+    for group_id, text, n in session.execute(
+        select(Report.group_id, Report.suggestion, count)
+        .where(Report.group_id.in_([row.id for row in rows]), Report.suggestion != "")
+        .group_by(Report.group_id, Report.suggestion)
+    ):
+        if group_id not in best or (-n, text) < (-best[group_id][0], best[group_id][1]):
+            best[group_id] = (n, text)
+    return [replace(row, suggestion=best[row.id][1]) if row.id in best else row for row in rows]
 
 
 def visible_group(

@@ -93,6 +93,8 @@ class Editor(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(10), default="editor")
     lang: Mapped[str] = mapped_column(String(35), default="en")
+    # IANA name; empty until chosen (the dashboard then asks the browser for it).
+    timezone: Mapped[str] = mapped_column(String(64), default="", server_default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -251,6 +253,8 @@ class Channel(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))  # email | webhook | slack | telegram
+    # What editors call it ("Sports desk Slack"); empty for channels made before names.
+    name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     target: Mapped[str] = mapped_column(Text)  # address, URL or chat id
     secret: Mapped[str] = mapped_column(Text, default="")  # webhook secret or bot token
     digest_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM" local; None = immediate

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from zoneinfo import available_timezones
+
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -28,12 +32,15 @@ from corrigo.store.accounts import (
     change_password,
     check_credentials,
     set_language,
+    set_timezone,
 )
 from corrigo.store.admin import AdminError
 from corrigo.store.editor_sessions import end_session, purge_expired, start_session
 from corrigo.store.sites import sites_of
 
 HOME = "/dashboard/"
+# The zones offered on the account page (any the system knows is accepted).
+ZONES = sorted(available_timezones())
 # Longer passwords only cost hashing time; nobody types more.
 MAX_PASSWORD = 1024
 
@@ -161,7 +168,12 @@ async def _account_page(
     return render(
         request,
         "account.html",
-        {"site_names": await run_in_threadpool(sites), "message": message, "error": error},
+        {
+            "site_names": await run_in_threadpool(sites),
+            "message": message,
+            "error": error,
+            "zones": ZONES,
+        },
         status_code=status,
     )
 
@@ -169,7 +181,11 @@ async def _account_page(
 async def account(request: Request) -> Response:
     """The editor's own account page."""
     _ = gettext_for(request)
-    saved = {"password": _("Your password is changed."), "language": _("Language saved.")}
+    saved = {
+        "password": _("Your password is changed."),
+        "language": _("Language saved."),
+        "timezone": _("Time zone saved."),
+    }
     return await _account_page(request, message=saved.get(request.query_params.get("saved", "")))
 
 
@@ -204,30 +220,56 @@ async def password(request: Request) -> Response:
     return RedirectResponse("/dashboard/account?saved=password", status_code=303)
 
 
-async def language(request: Request) -> Response:
-    """Choose the dashboard's language for oneself."""
-    ctx = await require_editor(request)
-    form = await verified_form(request, ctx)
-    lang = text_field(form, "lang", 35)
+async def _save_own(request: Request, change: Callable[[Session, int], object]) -> bool:
+    """Apply `change` to the signed-in editor's row; False when it raises AdminError."""
+    editor_id = (await require_editor(request)).editor.id
     state = state_of(request)
-    editor_id = ctx.editor.id
 
     def apply() -> bool:
-        assert editor_id is not None
+        assert editor_id is not None  # a signed-in session always has an editor
         with state.sessions() as session:
             try:
-                set_language(session, editor_id, lang, LANGUAGES)
+                change(session, editor_id)
             except AdminError:
                 return False
             session.commit()
             return True
 
-    if not await run_in_threadpool(apply):
+    return await run_in_threadpool(apply)
+
+
+async def language(request: Request) -> Response:
+    """Choose the dashboard's language for oneself."""
+    form = await verified_form(request, await require_editor(request))
+    lang = text_field(form, "lang", 35)
+    if not await _save_own(request, lambda s, editor: set_language(s, editor, lang, LANGUAGES)):
         _ = gettext_for(request)
         return await _account_page(
             request, error=_("Choose one of the offered languages."), status=400
         )
     return RedirectResponse("/dashboard/account?saved=language", status_code=303)
+
+
+async def timezone(request: Request) -> Response:
+    """Choose one's time zone.
+
+    With `guess=1` (the browser's zone, sent by the dashboard's script) it is taken
+    only while none is chosen, and answered 204 (400 for an unknown zone).
+    """
+    form = await verified_form(request, await require_editor(request))
+    zone = text_field(form, "timezone", 64).strip()
+    guess = text_field(form, "guess", 1) == "1"
+    accepted = await _save_own(
+        request, lambda s, editor: set_timezone(s, editor, zone, only_if_unset=guess)
+    )
+    if guess:
+        return Response(status_code=204 if accepted else 400)
+    if not accepted:
+        _ = gettext_for(request)
+        return await _account_page(
+            request, error=_("Choose a time zone such as Europe/Kyiv."), status=400
+        )
+    return RedirectResponse("/dashboard/account?saved=timezone", status_code=303)
 
 
 routes = [
@@ -237,4 +279,5 @@ routes = [
     Route("/dashboard/account", account, methods=["GET"]),
     Route("/dashboard/account/password", password, methods=["POST"]),
     Route("/dashboard/account/language", language, methods=["POST"]),
+    Route("/dashboard/account/timezone", timezone, methods=["POST"]),
 ]

@@ -22,6 +22,9 @@ from corrigo.store.triage import NotVisible
 
 # Query parameters kept in links to further pages: the filter and the page length.
 FILTER_PARAMS = ("site", "status", "lang", "url", "since", "until", "q", "limit")
+# What an editor opens the inbox for: misprints still waiting for a decision. Decided
+# ones are one choice of the status filter away ("all" lists every status, open first).
+DEFAULT_STATUS = "open"
 
 
 def page_link(params: dict[str, str], after: str | None = None) -> str:
@@ -32,10 +35,21 @@ def page_link(params: dict[str, str], after: str | None = None) -> str:
     return "/dashboard/" + (f"?{urlencode(kept)}" if kept else "")
 
 
+def active_filters(params: dict[str, str]) -> int:
+    """How many filters narrow the list beyond the default view (shown on the Filters button)."""
+    defaults = {("status", DEFAULT_STATUS), ("status", "all")}
+    return sum(
+        1
+        for name in FILTER_PARAMS
+        if name != "limit" and params.get(name) and (name, params[name]) not in defaults
+    )
+
+
 async def inbox(request: Request) -> Response:
     """The inbox of the signed-in editor."""
     ctx = await require_editor(request)
     params = {name: value for name, value in request.query_params.items()}
+    params.setdefault("status", DEFAULT_STATUS)
 
     def load(session: Session) -> tuple[list[Any], InboxPage | None, str | None]:
         sites = sites_of(session, ctx.site_ids)
@@ -68,6 +82,7 @@ async def inbox(request: Request) -> Response:
             "next_link": page_link(params, page.next_cursor) if page and page.next_cursor else None,
             "first_link": page_link(params) if params.get("after") else None,
             "here": here,
+            "active_filters": active_filters(params),
             "notice": notice_for(request),
         },
         status_code=400 if bad_field else 200,

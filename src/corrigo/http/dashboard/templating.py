@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.dates import format_datetime
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_datetime, format_timedelta
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from corrigo.domain.quote import shown_context
 from corrigo.http.dashboard.i18n import LANGUAGES, supported, translations
 
 HERE = Path(__file__).resolve().parent
@@ -29,6 +32,7 @@ ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+ENV.globals["shown_context"] = shown_context
 
 
 @lru_cache(maxsize=64)
@@ -38,11 +42,37 @@ def static_url(name: str) -> str:
     return f"{STATIC_PREFIX}{name}?v={digest}"
 
 
-def _when(value: datetime | None, lang: str, form: str = "medium") -> str:
-    """A timestamp in the editor's language, in UTC (said, so nobody takes it for local time)."""
+def editor_zone(name: str) -> ZoneInfo:
+    """The editor's time zone by IANA name; UTC when unset or unknown."""
+    try:
+        return ZoneInfo(name) if name else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _when(value: datetime | None, lang: str, zone: ZoneInfo, form: str = "medium") -> str:
+    """A timestamp in the editor's language and time zone, the zone named after it."""
     if value is None:
         return ""
-    return format_datetime(value, form, tzinfo=value.tzinfo, locale=lang) + " UTC"
+    return f"{format_datetime(value, form, tzinfo=zone, locale=lang)} ({zone.key})"
+
+
+def _language_name(code: str, lang: str) -> str:
+    """A report's language by name in the editor's language ("uk" → "Ukrainian")."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(lang)
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    return name or code
+
+
+def _ago(value: datetime | None, lang: str, now: datetime) -> str:
+    """How long ago, in words ("3 minutes ago"); a moment in the future counts as now."""
+    if value is None:
+        return ""
+    return format_timedelta(
+        min(value - now, timedelta(0)), add_direction=True, format="short", locale=lang
+    )
 
 
 def request_lang(request: Request) -> str:
@@ -69,12 +99,14 @@ def render(
     """Render a dashboard template for this request.
 
     Adds what every page needs: ``ctx`` (the EditorContext or None), ``csrf_token``,
-    ``_``/``ngettext`` in the editor's language, ``lang``, ``when`` (timestamps),
+    ``_``/``ngettext`` in the editor's language, ``lang``, ``when`` (timestamps in the
+    editor's time zone), ``ago`` (relative to now), ``zone_unset`` (ask the browser),
     ``static_url`` and ``path`` (the current path, to mark the active nav link).
     """
     ctx = getattr(request.state, "editor_context", None)
     lang = request_lang(request)
     catalogue = translations(lang)
+    zone = editor_zone(ctx.editor.timezone if ctx is not None else "")
     values: dict[str, Any] = {
         "ctx": ctx,
         "csrf_token": ctx.csrf_token if ctx is not None else "",
@@ -82,7 +114,10 @@ def render(
         "ngettext": catalogue.ngettext,
         "lang": lang,
         "languages": LANGUAGES,
-        "when": partial(_when, lang=lang),
+        "when": partial(_when, lang=lang, zone=zone),
+        "language_name": partial(_language_name, lang=lang),
+        "ago": partial(_ago, lang=lang, now=datetime.now(UTC)),
+        "zone_unset": ctx is not None and not ctx.editor.timezone,
         "static_url": static_url,
         "path": request.url.path,
     }

@@ -1,4 +1,4 @@
-// Corrigo dashboard: keyboard shortcuts and bulk selection.
+// Corrigo dashboard: keyboard shortcuts, bulk selection, the filters' box, the time zone.
 // Loaded as a same-origin file (the CSP allows no inline script). Everything here
 // is an enhancement: every action also works as a plain form without JavaScript.
 (function () {
@@ -8,7 +8,9 @@
   var csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
   var live = document.getElementById("live");
   var help = document.getElementById("shortcuts");
-  var ACTIONS = { f: "fixed", r: "reject", s: "spam" };
+  // The decision keys; the shortcut list in base.html names exactly these and the keys below.
+  var ACTIONS = { f: "fixed", r: "reject", s: "spam", o: "reopen" };
+  var WIDE = window.matchMedia("(min-width: 48rem)");
 
   function say(text) {
     if (live) { live.textContent = text; }
@@ -72,7 +74,7 @@
   }
 
   // ----- Moving through the inbox rows -----
-  var rows = Array.prototype.slice.call(document.querySelectorAll("tr.group-row"));
+  var rows = Array.prototype.slice.call(document.querySelectorAll(".group-row"));
   var current = -1;
 
   function setCurrent(index) {
@@ -114,7 +116,18 @@
     });
   }
 
-  // ----- The group page: f/r/s press the matching button -----
+  // Marked rows take the decision together, through the bulk form (the page that
+  // comes back says how many changed), so a key never lands on an unmarked row.
+  function actOnMarked(action) {
+    var marked = picks().filter(function (box) { return box.checked; }).length;
+    var button = bulkForm && bulkForm.querySelector('button[name=action][value="' + action + '"]');
+    if (marked === 0 || !button) { return false; }
+    say((bulkForm.getAttribute("data-acting") || "{n}").replace("{n}", String(marked)));
+    bulkForm.requestSubmit(button);
+    return true;
+  }
+
+  // ----- The group page: f/r/s/o press the matching button -----
   function pressGroupButton(key) {
     var button = document.querySelector('#group-actions button[data-shortcut="' + key + '"]');
     if (button && !button.disabled) { button.click(); return true; }
@@ -137,15 +150,21 @@
     if (key === "?") { event.preventDefault(); toggleHelp(); return; }
     if (key === "/") {
       var search = document.getElementById("q");
-      if (search) { event.preventDefault(); search.focus(); search.select(); }
+      if (search) {
+        event.preventDefault();
+        if (filtersBox) { filtersBox.open = true; }
+        search.focus();
+        search.select();
+      }
       return;
     }
     if (rows.length > 0) {
       if (key === "j") { event.preventDefault(); setCurrent(current + 1); return; }
       if (key === "k") { event.preventDefault(); setCurrent(current < 0 ? 0 : current - 1); return; }
+      if (ACTIONS[key] && actOnMarked(ACTIONS[key])) { event.preventDefault(); return; }
       if (current < 0) { return; }
       var row = rows[current];
-      if (key === "Enter" || key === "o") { event.preventDefault(); window.location.href = row.getAttribute("data-href"); return; }
+      if (key === "Enter") { event.preventDefault(); window.location.href = row.getAttribute("data-href"); return; }
       if (key === "x") {
         var box = row.querySelector("input.pick");
         if (box) { event.preventDefault(); box.checked = !box.checked; refreshBulk(); }
@@ -162,6 +181,22 @@
     }
     if (ACTIONS[key] && pressGroupButton(key)) { event.preventDefault(); }
   });
+
+  // ----- The filters: open beside the list on a wide screen, one button on a phone -----
+  var filtersBox = document.getElementById("filters-box");
+  if (filtersBox && WIDE.matches) { filtersBox.open = true; }
+
+  // ----- The editor's time zone, guessed from the browser until they choose one -----
+  if (document.body.hasAttribute("data-guess-zone") && window.Intl && csrf) {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone) {
+      fetch("/dashboard/account/timezone", {
+        method: "POST",
+        credentials: "same-origin",
+        body: new URLSearchParams({ csrf_token: csrf, timezone: zone, guess: "1" })
+      });
+    }
+  }
 
   document.querySelectorAll("[data-open-help]").forEach(function (button) {
     button.addEventListener("click", toggleHelp);
