@@ -222,12 +222,17 @@ class Settings(BaseSettings):
         return self.base_url.startswith("https://")
 
 
+def make_private_dir(path: Path) -> None:
+    """Create the data folder so that only its owner may enter it (store, key, password)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
 def _persisted_secret(data_dir: Path) -> str:
     """Read the secret key kept in the data folder, creating it on first start."""
     path = data_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_private_dir(data_dir)
     key = secrets.token_urlsafe(48)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
@@ -248,5 +253,5 @@ def load_settings(**overrides: Any) -> Settings:
     if settings.secret_key is None:
         settings.secret_key = _persisted_secret(settings.data_dir)
     if settings.resolved_database_url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        make_private_dir(settings.data_dir)
     return settings

@@ -1,5 +1,6 @@
 """CORS, rate limits, trusted proxies and privacy of the ingest."""
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -75,8 +76,23 @@ def test_reader_limit_answers_429_with_retry_after(make_client, news_site: str) 
     refused = post(client, report())
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["retry-after"]) <= 60
-    assert refused.json()["error"] == "rate_limited"
+    body = refused.json()
+    assert body["error"] == "rate_limited"
+    assert body["retry_after"] == int(refused.headers["retry-after"])
+    # The sentence says when, in words, not "later".
+    assert re.fullmatch(
+        r"You have sent too many reports; please try again in \d+ seconds?\.", body["message"]
+    )
     assert refused.headers["access-control-allow-origin"] == "https://news.example"
+
+
+def test_site_limit_says_when_in_hours(make_client, news_site: str) -> None:
+    client = make_client(rate_limit_site="1/day")
+    assert post(client, report()).status_code == 202
+    refused = post(client, report()).json()
+    assert (
+        refused["message"] == "This site has sent too many reports; please try again in 24 hours."
+    )
 
 
 def test_site_limit(make_client, news_site: str) -> None:

@@ -120,3 +120,15 @@ def test_version_follows_the_files() -> None:
     bundle = widget_bundle()
     assert f'"v":"{bundle.version}"' in bundle.loader.body.decode()
     assert len(bundle.version) == 12
+
+
+def test_captions_of_languages_the_loader_does_not_carry(files: TestClient) -> None:
+    version = widget_bundle().version
+    answer = files.get(f"/widget/{version}/caption-pl.json")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/json"
+    assert "immutable" in answer.headers["cache-control"]
+    caption, touch = answer.json()
+    assert "{keys}" in caption and "„Zgłoś błąd”" in touch
+    for bad in ("xx", "..%2Fen", "en.json"):
+        assert files.get(f"/widget/{version}/caption-{bad}.json").status_code == 404

@@ -30,7 +30,7 @@ def test_no_serious_violations(page: Page, demo_server: LiveServer, path: str) -
 def test_ukrainian_pages_declare_their_language(page: Page, demo_server: LiveServer) -> None:
     sign_in(page, demo_server, "/dashboard/account")
     page.select_option("#lang", "uk")
-    page.get_by_role("button", name="Save").click()
+    page.locator("form[action='/dashboard/account/language'] button").click()
     assert page.locator("html").get_attribute("lang") == "uk"
     page.goto(demo_server.url + "/dashboard/")
     assert page.locator("h1").inner_text() == "Вхідні"

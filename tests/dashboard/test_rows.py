@@ -110,6 +110,6 @@ def test_group_page_shows_what_an_editor_can_use(
     reports = html[html.index("<h2>Reports</h2>") :]
     assert "widget" not in reports and "e56995783d80" not in reports
     assert "Ukrainian" in reports
-    assert "Comment: &lt;b&gt;council&lt;/b&gt;, surely" in reports
+    assert 'Comment: <span class="comment">&lt;b&gt;council&lt;/b&gt;, surely</span>' in reports
     assert "Suggestion: <q>council</q>" in reports
     assert re.search(r'<time datetime="[^"]+" title="[^"]+">[^<]+ ago</time>', reports)

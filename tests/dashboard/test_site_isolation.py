@@ -41,6 +41,7 @@ NO_SITE_DATA = {
     "/dashboard/account",
     "/dashboard/account/password",
     "/dashboard/account/language",
+    "/dashboard/account/timezone",
 }
 NO_SITE_DATA_PREFIXES = ("/demo/", "/widget")
 # Lists of the caller's own sites' things that take no site parameter: they answer

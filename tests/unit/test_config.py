@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from corrigo.config import ConfigError, load_settings
+from corrigo.http.ratelimit import Refusal
 
 
 @pytest.fixture(autouse=True)
@@ -75,3 +76,21 @@ def test_bad_values_are_named(
         load_settings()
     assert words in str(error.value)
     assert str(error.value).startswith("bad configuration: ")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (0, "in 1 second"),
+        (1, "in 1 second"),
+        (59, "in 59 seconds"),
+        (89, "in 89 seconds"),
+        (90, "in 2 minutes"),
+        (3599, "in 60 minutes"),
+        (5399, "in 90 minutes"),
+        (5400, "in 2 hours"),
+        (86400, "in 24 hours"),
+    ],
+)
+def test_refusals_say_when_in_words(seconds: int, words: str) -> None:
+    assert Refusal("reader", "5/minute", seconds).in_words == words

@@ -37,13 +37,24 @@ def test_minified_files_are_what_the_sources_build_to() -> None:
 
 def test_every_language_has_every_text_with_the_same_placeholders() -> None:
     files = sorted((WIDGET_DIR / "i18n").glob("*.json"))
-    assert {path.stem for path in files} >= {"en", "uk", "ru"}
+    assert {path.stem for path in files} >= {"en", "uk", "ru", "de", "fr", "es", "it", "pl", "pt"}
     english = json.loads((WIDGET_DIR / "i18n" / "en.json").read_text(encoding="utf-8"))
+    # English words the server's refusals itself; every other language words each one.
+    reasons = {
+        key
+        for key in json.loads((WIDGET_DIR / "i18n" / "uk.json").read_text())
+        if key.startswith("error.")
+    }
+    assert "error.rate_limited" in reasons
     for path in files:
         texts = json.loads(path.read_text(encoding="utf-8"))
         assert set(english) <= set(texts), f"{path.name} lacks {set(english) - set(texts)}"
         extra = set(texts) - set(english)
         assert all(key.startswith("error.") for key in extra), f"{path.name}: {extra}"
+        if path.stem != "en":
+            assert reasons <= set(texts), f"{path.name} lacks {reasons - set(texts)}"
+            assert "{when}" in texts["error.rate_limited"], path.name
+            assert all(texts[key] != english[key] for key in ("title", "caption", "send"))
         for key, value in english.items():
             assert _placeholders(texts[key]) == _placeholders(value), f"{path.name}: {key}"
 
@@ -51,6 +62,7 @@ def test_every_language_has_every_text_with_the_same_placeholders() -> None:
 def test_adding_a_language_is_adding_one_file(tmp_path: Path) -> None:
     shutil.copytree(WIDGET_DIR / "i18n", tmp_path / "i18n")
     shutil.copytree(WIDGET_DIR / "dist", tmp_path / "dist")
+    (tmp_path / "i18n" / "de.json").unlink()
     (tmp_path / "i18n" / "de.json").write_text(
         json.dumps({"title": "Fehlermeldung", "button": "Fehler melden"}), encoding="utf-8"
     )
@@ -58,9 +70,13 @@ def test_adding_a_language_is_adding_one_file(tmp_path: Path) -> None:
     german = bundle.dialogs["de"].body.decode()
     assert '"title":"Fehlermeldung"' in german
     assert '"send":"Send"' in german  # what the file lacks falls back to English
+    # The loader knows the language and carries only the English captions; German
+    # pages fetch theirs (English texts where the file has none).
     loader = bundle.loader.body.decode()
-    assert '"de":["If you have found a spelling error' in loader
-    assert "tapping “Fehler melden”" in loader
+    assert '"l":["de","en",' in loader and "Fehler" not in loader
+    caption = json.loads(bundle.captions["de"].body)
+    assert caption[0].startswith("If you have found a spelling error")
+    assert caption[1].endswith("tapping “Fehler melden”.")
 
 
 @pytest.mark.parametrize(

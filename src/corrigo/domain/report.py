@@ -91,6 +91,12 @@ class ErrorBody(msgspec.Struct):
     field: str | None = None
 
 
+class RateLimited(ErrorBody):
+    """A 429: the refusal, and in how many seconds a retry can succeed."""
+
+    retry_after: int = 0
+
+
 class InputError(Exception):
     """A report that breaks a rule; carries the HTTP status and the JSON body."""
 

@@ -23,6 +23,7 @@ from corrigo.domain.report import (
     Accepted,
     ErrorBody,
     InputError,
+    RateLimited,
     decode,
     validate,
 )
@@ -185,7 +186,8 @@ async def _create(
     if refusal is not None:
         state.metrics.count("rejected_rate_limited")
         who = "You have" if refusal.scope == "reader" else "This site has"
-        body = _refusal("rate_limited", f"{who} sent too many reports; please try again later.")
+        message = f"{who} sent too many reports; please try again {refusal.in_words}."
+        body = _encode(RateLimited("rate_limited", message, retry_after=refusal.retry_after))
         retry = [(b"retry-after", str(refusal.retry_after).encode())]
         await send_json(send, 429, body, cors + retry)
         return

@@ -18,6 +18,22 @@ class Refusal:
     limit: str
     retry_after: int
 
+    @property
+    def in_words(self) -> str:
+        """When to try again, in English words: "in 40 seconds", "in 2 minutes", "in 1 hour".
+
+        Rounded up to whole seconds below 90 s, minutes below 90 min, else hours
+        (the widget words other languages the same way from `retry_after`).
+        """
+        wait = max(1, self.retry_after)
+        if wait < 90:
+            count, unit = wait, "second"
+        elif wait < 5400:
+            count, unit = math.ceil(wait / 60), "minute"
+        else:
+            count, unit = math.ceil(wait / 3600), "hour"
+        return f"in {count} {unit}{'' if count == 1 else 's'}"
+
 
 class Limiter:
     """Checks and counts hits against several limits at once."""

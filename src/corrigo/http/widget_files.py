@@ -105,6 +105,15 @@ async def dialog(request: Request) -> Response:
     return serve(request, asset, _versioned(request))
 
 
+async def caption(request: Request) -> Response:
+    """``GET /widget/{version}/caption-{lang}.json``: a language's two captions, for the
+    loader on pages in a language whose captions it does not carry."""
+    asset = widget_bundle().captions.get(request.path_params["lang"])
+    if asset is None:
+        return Response("No such widget language.\n", status_code=404, media_type="text/plain")
+    return serve(request, asset, _versioned(request))
+
+
 async def stylesheet(request: Request) -> Response:
     """``GET /widget/{version}/dialog.css``: for browsers without constructed stylesheets."""
     return serve(request, widget_bundle().css, _versioned(request))
@@ -113,5 +122,6 @@ async def stylesheet(request: Request) -> Response:
 routes = [
     Route("/widget.js", loader, methods=["GET", "HEAD"]),
     Route("/widget/{version}/dialog-{lang}.js", dialog, methods=["GET", "HEAD"]),
+    Route("/widget/{version}/caption-{lang}.json", caption, methods=["GET", "HEAD"]),
     Route("/widget/{version}/dialog.css", stylesheet, methods=["GET", "HEAD"]),
 ]

@@ -5,8 +5,10 @@ embed it. ``build.mjs`` minifies the code into ``dist/`` (committed; a test
 checks it is fresh). The server assembles the served files from ``dist/`` and
 the texts once per process:
 
-- ``loader.js`` gets every language's two captions (keyboard and touch),
-  because the caption shows before anything else may be downloaded;
+- ``loader.js`` gets the English captions (keyboard and touch), the fallback,
+  because the caption shows before anything else may be downloaded; pages in
+  another language fetch ``caption-<lang>.json`` (a few hundred bytes, cached for
+  a year): every language inline would break the loader's 1.5 KB budget;
 - ``dialog.js`` becomes one module per language with that language's texts and
   the minified ``dialog.css`` (applied as a constructed stylesheet, which a
   Content-Security-Policy allows without ``'unsafe-inline'``);
@@ -33,6 +35,7 @@ WIDGET_DIR = Path(__file__).resolve().parent
 DEFAULT_LANG = "en"
 JAVASCRIPT = "text/javascript; charset=utf-8"
 CSS = "text/css; charset=utf-8"
+JSON_TYPE = "application/json"
 _LANG_FILE = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$")
 
 
@@ -71,6 +74,7 @@ class WidgetBundle:
     version: str
     loader: Asset
     dialogs: dict[str, Asset]
+    captions: dict[str, Asset]
     css: Asset
 
 
@@ -119,17 +123,23 @@ def build_bundle(folder: Path = WIDGET_DIR) -> WidgetBundle:
     version = hashlib.sha256(
         "".join(asset.digest for asset in (css_asset, *dialogs.values())).encode()
     ).hexdigest()[:12]
+    captions = {
+        lang: [texts["caption"], texts["caption_touch"].replace("{button}", texts["button"])]
+        for lang, texts in strings.items()
+    }
     build = {
         "v": version,
-        "s": {
-            lang: [texts["caption"], texts["caption_touch"].replace("{button}", texts["button"])]
-            for lang, texts in strings.items()
-        },
+        "l": sorted(strings),
+        "s": {DEFAULT_LANG: captions[DEFAULT_LANG]},
     }
     loader = (dist / "loader.min.js").read_text(encoding="utf-8").strip()
     loader = _fill(loader, "__CORRIGO_BUILD__", _json(build), "loader.js")
     return WidgetBundle(
-        version=version, loader=Asset.of(JAVASCRIPT, loader), dialogs=dialogs, css=css_asset
+        version=version,
+        loader=Asset.of(JAVASCRIPT, loader),
+        dialogs=dialogs,
+        captions={lang: Asset.of(JSON_TYPE, _json(pair)) for lang, pair in captions.items()},
+        css=css_asset,
     )
 
 

@@ -300,6 +300,7 @@ let dialog;
 let current; // what the open dialog is about: the loader's context and the captured quote
 let button; // the touch button's host element
 let offered; // the context the touch button opens the dialog for
+let draft; // what the reader typed before closing the dialog unsent, and for which quote
 
 /** A <corrigo-NAME> element with an open shadow root carrying the widget's stylesheet. */
 function attach(name) {
@@ -370,6 +371,8 @@ function closed() {
   if (current.closed) return;
   current.closed = true;
   const { context, sent } = current;
+  const comment = byId("corrigo-comment");
+  draft = !sent && comment && { key: current.key, comment: comment.value, suggestion: byId("corrigo-suggestion").value };
   if (!sent && context.range) {
     const selection = getSelection();
     selection.removeAllRanges();
@@ -420,6 +423,22 @@ function render(message, quote) {
   return byId("corrigo-comment");
 }
 
+/** A wait in whole seconds, minutes or hours, rounded up, as corrigo.http.ratelimit words it. */
+function wait(seconds) {
+  const s = Math.max(1, seconds | 0);
+  return s < 90 ? [s, "second"] : s < 5400 ? [Math.ceil(s / 60), "minute"] : [Math.ceil(s / 3600), "hour"];
+}
+
+/** When a refused reader may try again, in words of their language ("in 3 minutes"). */
+function later(seconds, lang) {
+  const [n, unit] = wait(seconds);
+  try {
+    return new Intl.RelativeTimeFormat(lang || undefined).format(n, unit);
+  } catch {
+    return new Intl.RelativeTimeFormat().format(n, unit); // a tag Intl does not know
+  }
+}
+
 /** Send the report and show its real outcome in the status line. */
 function submit(quote) {
   if (current.busy) return;
@@ -448,7 +467,8 @@ function submit(quote) {
       shown.sent = true;
       message = tr("sent");
     } else if (status >= 400 && status < 500) {
-      message = tr("refused", { reason: STRINGS["error." + body.error] || body.message || String(status) });
+      const reason = STRINGS["error." + body.error] || body.message || String(status);
+      message = tr("refused", { reason: reason.replace("{when}", later(body.retry_after, context.lang)) });
     } else {
       shown.sent = saved;
       message = tr(saved ? "queued" : "failed");
@@ -507,8 +527,13 @@ export function show(context) {
       message = tr("intro");
     }
   }
-  current = { context, id: clientId(), sent: false };
+  const key = quote && JSON.stringify([quote.exact, quote.prefix, quote.suffix, quote.start]);
+  current = { context, key, id: clientId(), sent: false };
   const first = render(message, quote);
+  if (key && draft && draft.key == key) {
+    first.value = draft.comment;
+    byId("corrigo-suggestion").value = draft.suggestion;
+  }
   if (!host.isConnected) (document.body || document.documentElement).append(host);
   if (!dialog.open) {
     if (dialog.showModal) dialog.showModal();

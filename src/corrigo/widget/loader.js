@@ -8,9 +8,10 @@
  * and on `online` when earlier pages left something in it.
  *
  * The server fills in __CORRIGO_BUILD__ (see corrigo/widget/bundle.py):
- * {"v": build version, "s": {lang: [caption, touch caption]}}.
- * This file is downloaded on every page view: its budget is 1.5 KB gzipped with
- * every language's caption, so it is written for size (build.mjs minifies it).
+ * {"v": build version, "l": [every language], "s": {"en": [caption, touch caption]}};
+ * other languages' captions come from widget/{v}/caption-{lang}.json when shown.
+ * This file is downloaded on every page view: its budget is 1.5 KB gzipped, so it
+ * is written for size (build.mjs minifies it).
  */
 (() => {
   const doc = document;
@@ -21,7 +22,7 @@
   const data = script.dataset;
   const lang = (data.lang || doc.documentElement.lang || "").trim();
   const tag = lang.toLowerCase().replace("_", "-");
-  const ui = BUILD.s[tag] ? tag : BUILD.s[tag.split("-")[0]] ? tag.split("-")[0] : "en";
+  const ui = [tag, tag.split("-")[0], "en"].find((t) => BUILD.l.includes(t));
   const touch = matchMedia("(pointer:coarse)").matches;
   let dialog;
 
@@ -107,12 +108,11 @@
         list[0] == doc.body ? doc.body.append(el) : list[0].after(el);
       }
       const shadow = el.attachShadow({ mode: "open" });
-      shadow.append(
-        BUILD.s[ui][+touch].replace(
-          "{keys}",
-          /Mac|iP/.test(navigator.userAgent) ? "Cmd+Enter" : "Ctrl+Enter",
-        ),
-      );
+      (BUILD.s[ui] ? Promise.resolve(BUILD.s[ui]) : fetch(new URL(`widget/${BUILD.v}/caption-${ui}.json`, script.src)).then((r) => r.json()))
+        .catch(() => BUILD.s.en) // offline, or blocked: the English caption rather than none
+        .then((pair) =>
+          shadow.append(pair[+touch].replace("{keys}", /Mac|iP/.test(navigator.userAgent) ? "Cmd+Enter" : "Ctrl+Enter")),
+        );
       try {
         const sheet = new CSSStyleSheet(); // constructed: a strict style-src allows it
         sheet.replaceSync(":host{display:block;margin:1em 0;font-size:.875em}");
