@@ -4,7 +4,7 @@ TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 export UV_LINK_MODE := copy
 
-.PHONY: demo test sync browser dictionaries wordpress node lint bench-ingest bench-spelling clean
+.PHONY: demo screenshots test sync browser dictionaries wordpress node lint bench-ingest bench-spelling clean
 
 $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
@@ -16,9 +16,14 @@ $(TOOLS)/bin/uv:
 
 sync: .venv/.synced
 
-## Serve the demo news site, the API and the dashboard at http://127.0.0.1:8000
+## Serve the demo news site, the API and the dashboard at http://127.0.0.1:$(PORT)
+PORT ?= 8000
 demo: sync dictionaries
-	$(UV) run corrigo demo
+	$(UV) run corrigo demo --port $(PORT)
+
+## The README's dashboard screenshots (docs/screenshots/), from a throw-away demo
+screenshots: sync browser
+	$(UV) run python scripts/dashboard_screenshots.py
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 browser:

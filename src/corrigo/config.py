@@ -52,7 +52,9 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(default=None, min_length=32)
     base_url: str = "http://127.0.0.1:8000"
     trusted_proxies: Annotated[list[IPNetwork], NoDecode] = Field(default_factory=list)
-    rate_limit_reader: str = "5/minute;30/hour;100/day"
+    # Reasoning in the README ("Rate limits"): a reader with several misprints in one
+    # long article, and readers who share one address.
+    rate_limit_reader: str = "10/minute;60/hour;300/day"
     rate_limit_site: str = "120/minute;2000/hour;10000/day"
     rate_limit_sign_in_account: str = Field(
         default="5/minute;30/hour", description="Dashboard sign-in attempts per e-mail address."

@@ -68,8 +68,11 @@ def seed(server: LiveServer) -> int:
 def test_every_page_fits_a_phone(phone: Page, demo_server: LiveServer, path: str) -> None:
     group = seed(demo_server)
     sign_in(phone, demo_server)
+    missing: list[str] = []
+    phone.on("response", lambda r: r.status >= 400 and missing.append(f"{r.status} {r.url}"))
     phone.goto(demo_server.url + path.format(group=group))
     assert layout_problems(phone) == {}
+    assert missing == []  # not even a favicon
     violations = [
         (v["id"], v["impact"], [node["target"] for node in v["nodes"]]) for v in run_axe(phone)
     ]

@@ -127,3 +127,29 @@ def test_every_command_has_help(run) -> None:
         result = run(*path, "--help")
         assert result.exit_code == 0, path
         assert "Usage:" in result.output
+
+
+def test_site_add_refuses_a_duplicate_unless_forced(run) -> None:
+    first = run("site", "add", "Daily News", "--origin", "https://news.example")
+    assert first.exit_code == 0, first.output
+    key = first.output.split("site key: ")[1].split()[0]
+    # Same name (other case and spacing) and a shared origin: the same site.
+    again = run(
+        "site",
+        "add",
+        " daily  NEWS ",
+        "--origin",
+        "https://NEWS.example",
+        "--origin",
+        "https://x.example",
+    )
+    assert again.exit_code == 1
+    assert f"the site 'Daily News' ({key}) already has this name and origin" in again.output
+    assert "--force" in again.output
+    # Another origin, or another name, is another site; --force adds it anyway.
+    assert run("site", "add", "Daily News", "--origin", "https://other.example").exit_code == 0
+    assert run("site", "add", "Weekly News", "--origin", "https://news.example").exit_code == 0
+    forced = run("site", "add", "Daily News", "--origin", "https://news.example", "--force")
+    assert forced.exit_code == 0, forced.output
+    listed = run("site", "list").output.splitlines()
+    assert sum("\tDaily News\t" in line for line in listed) == 3

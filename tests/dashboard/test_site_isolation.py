@@ -42,6 +42,8 @@ NO_SITE_DATA = {
     "/dashboard/account/password",
     "/dashboard/account/language",
     "/dashboard/account/timezone",
+    "/",  # a redirect to the dashboard
+    "/favicon.ico",
 }
 NO_SITE_DATA_PREFIXES = ("/demo/", "/widget")
 # Lists of the caller's own sites' things that take no site parameter: they answer

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from corrigo.config import ConfigError, load_settings
-from corrigo.http.ratelimit import Refusal
+from corrigo.http.ratelimit import Limiter, Refusal
 
 
 @pytest.fixture(autouse=True)
@@ -26,9 +26,9 @@ def test_defaults_and_generated_secret(tmp_path: Path, monkeypatch: pytest.Monke
     # The secret survives a restart.
     assert load_settings().secret_key == settings.secret_key
     assert [str(item) for item in settings.reader_limits] == [
-        "5 per 1 minute",
-        "30 per 1 hour",
-        "100 per 1 day",
+        "10 per 1 minute",
+        "60 per 1 hour",
+        "300 per 1 day",
     ]
 
 
@@ -94,3 +94,14 @@ def test_bad_values_are_named(
 )
 def test_refusals_say_when_in_words(seconds: int, words: str) -> None:
     assert Refusal("reader", "5/minute", seconds).in_words == words
+
+
+def test_default_reader_limit_lets_a_proofreader_through(tmp_path: Path) -> None:
+    """Ten reports in a minute from one reader pass (a long article's misprints); the
+    eleventh waits, and a day allows three hundred (readers sharing one address)."""
+    settings = load_settings(data_dir=tmp_path, secret_key="x" * 32)
+    limiter = Limiter("memory://")
+    assert [limiter.hit("reader", "r", settings.reader_limits) for _ in range(10)] == [None] * 10
+    refusal = limiter.hit("reader", "r", settings.reader_limits)
+    assert refusal is not None and refusal.limit.startswith("10 per 1 minute")
+    assert max(item.amount for item in settings.reader_limits) == 300

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+
 import click
 import uvicorn
 from starlette.types import ASGIApp
 
 from corrigo.cli.common import migrate, settings_or_exit, store_session
 from corrigo.config import Settings
-from corrigo.demo import DemoAccount, ensure_demo
+from corrigo.demo import PASSWORD_FILE, DemoAccount, ensure_demo
 from corrigo.demo.articles import ARTICLES
 from corrigo.http.app import create_app
 from corrigo.spelling import dictionaries
@@ -32,9 +34,36 @@ def serve_app(app: ASGIApp, host: str, port: int) -> None:
     )
 
 
+# Readers of the demo try many planted misprints in a row; the production default
+# would stop them at the sixth minute-mate. The limit still shows what a 429 looks like.
+DEMO_READER_LIMIT = "60/minute;600/hour;2000/day"
+
+
 def _run(settings: Settings, host: str, port: int) -> None:
     migrate(settings)
     serve_app(create_app(settings), host, port)
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Exit with a sentence unless `host`:`port` can be listened on.
+
+    Checked before anything touches the database, so a second demo or server on a
+    busy port changes nothing.
+    """
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise click.ClickException(f"cannot listen on {host}: {exc}") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError:
+            raise click.ClickException(
+                f"port {port} on {host} is in use (is Corrigo already running there?); "
+                f"choose another with --port, e.g. `make demo PORT={port + 1}`"
+            ) from None
 
 
 @click.command()
@@ -42,6 +71,7 @@ def _run(settings: Settings, host: str, port: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def serve(host: str, port: int) -> None:
     """Serve the API, widget and dashboard (migrates the store first)."""
+    ensure_port_free(host, port)
     _run(settings_or_exit(), host, port)
 
 
@@ -50,6 +80,7 @@ def serve(host: str, port: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def demo(host: str, port: int) -> None:
     """Set up the demo site and editor, print the sign-in, and serve."""
+    ensure_port_free(host, port)
     settings = settings_or_exit()
     if "base_url" not in settings.model_fields_set:
         # Without CORRIGO_BASE_URL the demo's canonical links and allowed origin
@@ -59,8 +90,10 @@ def demo(host: str, port: int) -> None:
         # The demo's articles are served on this machine: the page checker must reach
         # them to confirm a correction applied from the dashboard.
         settings.verify_allow_private = True
+    if "rate_limit_reader" not in settings.model_fields_set:
+        settings.rate_limit_reader = DEMO_READER_LIMIT
     with store_session(settings) as session:
-        account = ensure_demo(session, settings.base_url)
+        account = ensure_demo(session, settings.base_url, settings.data_dir)
     click.echo(_demo_banner(settings, account))
     _run(settings, host, port)
 
@@ -89,7 +122,8 @@ def _demo_banner(settings: Settings, account: DemoAccount) -> str:
     rows += [
         ("Dashboard", f"{base}/dashboard/"),
         ("Sign in as", account.email),
-        ("Password", f"{account.password}  (new on every start)"),
+        ("Password", _password_line(settings, account)),
+        ("Reader limit", settings.rate_limit_reader),
         ("Data", str(store)),
     ]
     width = max(len(label) for label, _ in rows) + 3
@@ -97,11 +131,20 @@ def _demo_banner(settings: Settings, account: DemoAccount) -> str:
     lines += [f"  {label.ljust(width)}{value}" for label, value in rows]
     lines += [
         "",
-        "  Select a misprint in an article and press Ctrl+Enter (Cmd+Enter on a Mac).",
+        "  Select a misprint in an article and press Ctrl+Enter (Cmd+Enter on a Mac);",
+        "  on a phone, select it and tap the “Report a misprint” button that appears.",
         "  Stop the server with Ctrl+C.",
         "",
     ]
     return "\n".join(lines)
+
+
+def _password_line(settings: Settings, account: DemoAccount) -> str:
+    """The demo editor's password, or how to get a new one when it is not known."""
+    if account.password is None:
+        return f"unchanged (`corrigo user reset {account.email}` prints a new one)"
+    kept = settings.data_dir.resolve() / PASSWORD_FILE
+    return f"{account.password}  (kept in {kept})"
 
 
 @click.group()

@@ -34,11 +34,16 @@ def site() -> None:
 @click.option("--lang", default="en", show_default=True, help="Default language (BCP 47).")
 @click.option("--article", default="", help=ARTICLE_HELP)
 @click.option("--verify-interval", "interval", default="", help=INTERVAL_HELP)
-def site_add(name: str, origins: tuple[str, ...], lang: str, article: str, interval: str) -> None:
+@click.option(
+    "--force", is_flag=True, help="Add it even if a site of this name has one of these origins."
+)
+def site_add(
+    name: str, origins: tuple[str, ...], lang: str, article: str, interval: str, force: bool
+) -> None:
     """Add a site; prints its key and the snippet to embed."""
     settings = settings_or_exit()
     with store_session(settings) as session:
-        new = create_site(session, name, list(origins), lang)
+        new = create_site(session, name, list(origins), lang, refuse_duplicate=not force)
         set_check_settings(session, new.id, article, interval)
         key, selector = new.public_key, new.article_selector
     click.echo(f"site key: {key}")

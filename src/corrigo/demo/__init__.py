@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from corrigo.domain.url import origin_of
-from corrigo.passwords import generate_password, hash_password
+from corrigo.passwords import generate_password, verify_password
 from corrigo.store.accounts import editor_by_email
 from corrigo.store.admin import create_editor, create_site
 from corrigo.store.connectors import ensure_connector
@@ -18,21 +21,29 @@ DEMO_SITE_KEY = "demo"
 # corrected in an article (`corrigo demo-edit`) closes by itself within a minute.
 DEMO_VERIFY_INTERVAL = 30
 DEMO_EDITOR = "editor@demo.corrigo.example"
+# Where the demo keeps the editor's first password, so that a restart can print it again.
+PASSWORD_FILE = "demo_password"  # noqa: S105  (a file name, not a password)
 
 
 @dataclass(frozen=True)
 class DemoAccount:
-    """The demo site's key and the editor's sign-in."""
+    """The demo site's key and the editor's sign-in.
+
+    `password` is None when it is not known any more: it was changed since the demo
+    created it (`corrigo user reset`), or the data folder lost the copy.
+    """
 
     site_key: str
     email: str
-    password: str
+    password: str | None
 
 
-def ensure_demo(session: Session, base_url: str) -> DemoAccount:
+def ensure_demo(session: Session, base_url: str, data_dir: Path | None = None) -> DemoAccount:
     """Create the demo site (with its demo connector) and its admin editor, or reuse them.
 
-    The password is generated anew on every start because only its hash is kept.
+    The editor's password is generated once, when the editor is created, and kept in
+    `data_dir` (owner-only) so that every later start prints it again without changing
+    it: a second `corrigo demo` never locks a running demo's editor out.
     """
     origins = {origin_of(base_url), "http://127.0.0.1:8000", "http://localhost:8000"}
     site = find_site(session, DEMO_SITE_KEY)
@@ -46,11 +57,29 @@ def ensure_demo(session: Session, base_url: str) -> DemoAccount:
         site.verify_interval = DEMO_VERIFY_INTERVAL
     # The demo is its own small CMS: the dashboard's Apply writes into its articles.
     ensure_connector(session, site.id, "demo")
-    password = generate_password()
     editor = editor_by_email(session, DEMO_EDITOR)
     if editor is None:
+        password: str | None = generate_password()
         create_editor(session, DEMO_EDITOR, password, role="admin")
+        if data_dir is not None:
+            _remember(data_dir / PASSWORD_FILE, password)
     else:
-        editor.password_hash = hash_password(password)
-        editor.is_active = True
+        password = _remembered(data_dir / PASSWORD_FILE) if data_dir is not None else None
+        if password is not None and not verify_password(editor.password_hash, password):
+            password = None
     return DemoAccount(site_key=site.public_key, email=DEMO_EDITOR, password=password)
+
+
+def _remember(path: Path, password: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(password + "\n")
+
+
+def _remembered(path: Path) -> str | None:
+    try:
+        return path.read_text().strip() or None
+    except OSError:
+        return None

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
 from corrigo.config import Settings
-from corrigo.http import api, dashboard, demo, ingest, widget_files
+from corrigo.http import api, dashboard, demo, ingest, root, widget_files
 from corrigo.http.errors import EXCEPTION_HANDLERS
 from corrigo.http.headers import SecurityHeaders
 from corrigo.http.ratelimit import Limiter
@@ -79,6 +79,7 @@ def create_app(settings: Settings) -> Starlette:
         *demo.routes,
         *widget_files.routes,
         *dashboard.routes,
+        *root.routes,
     ]
     app = Starlette(
         routes=routes,

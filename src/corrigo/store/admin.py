@@ -13,7 +13,7 @@ from corrigo.domain.report import BCP47
 from corrigo.passwords import MIN_LENGTH, hash_password
 from corrigo.store.errors import AdminError
 from corrigo.store.models import ROLES, Editor, EditorSite, Site
-from corrigo.store.sites import find_site, site_by_key
+from corrigo.store.sites import find_site, same_named_site, site_by_key
 
 
 def check_lang(lang: str) -> str:
@@ -24,9 +24,19 @@ def check_lang(lang: str) -> str:
 
 
 def create_site(
-    session: Session, name: str, origins: list[str], lang: str = "en", public_key: str | None = None
+    session: Session,
+    name: str,
+    origins: list[str],
+    lang: str = "en",
+    public_key: str | None = None,
+    *,
+    refuse_duplicate: bool = False,
 ) -> Site:
-    """Add a site with a new random public key (or the given one)."""
+    """Add a site with a new random public key (or the given one).
+
+    With `refuse_duplicate`, a site of the same name (ignoring case and spacing) that
+    shares an origin with this one is taken for the same site, and refused.
+    """
     name = name.strip()
     if not name:
         raise AdminError("a site needs a name")
@@ -36,6 +46,13 @@ def create_site(
         allowed = sorted({normalize_origin(origin) for origin in origins})
     except ValueError as exc:
         raise AdminError(str(exc)) from None
+    if refuse_duplicate:
+        same = same_named_site(session, name, allowed)
+        if same is not None:
+            raise AdminError(
+                f"the site {same.name!r} ({same.public_key}) already has this name and origin; "
+                "add --force to create another one"
+            )
     key = public_key or secrets.token_urlsafe(12)
     if find_site(session, key) is not None:
         raise AdminError(f"a site with the key {key!r} exists already")

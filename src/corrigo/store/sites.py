@@ -117,3 +117,14 @@ class SiteCache:
         """Forget everything (after a site changes in this process)."""
         self._entries.clear()
         self._origins = (0.0, frozenset())
+
+
+def same_named_site(session: Session, name: str, origins: list[str]) -> Site | None:
+    """A site called `name` (ignoring case and spacing) that allows one of `origins`."""
+    folded = " ".join(name.split()).casefold()
+    for site in session.execute(select(Site).order_by(Site.id)).scalars():
+        if " ".join(site.name.split()).casefold() == folded and set(origins) & set(
+            site.allowed_origins
+        ):
+            return site
+    return None
