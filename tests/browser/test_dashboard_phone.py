@@ -89,7 +89,8 @@ def test_inbox_is_cards_with_filters_behind_one_button(
     expect(card.locator(".context")).to_have_text(
         "…and by a regional publicly transpot grant it was finished in March…"
     )
-    expect(card.locator(".suggestion")).to_contain_text("transport")
+    # The readers' correction: as the proposal once the proposer has seen it, else as theirs.
+    expect(card.locator(".proposal, .suggestion").first).to_contain_text("transport")
     expect(card.locator(".status")).to_have_text("Open")
     expect(card.locator(".readers")).to_have_text("1 reader")
     expect(card.locator("time")).to_have_attribute("datetime", re.compile(r"^\d{4}-\d\d-\d\dT"))
