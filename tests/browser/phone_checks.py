@@ -31,10 +31,15 @@ _LAYOUT = """
   const small = [];
   const targets = "a[href], button, input:not([type=hidden]), select, textarea, summary";
   for (const el of document.body.querySelectorAll(targets)) {
-    if (!visible(el) && !el.closest("label")) continue;
-    const target = el.closest("label") || el;
-    if (!visible(target)) continue;
-    const box = target.getBoundingClientRect();
+    // A control's tap target is the control together with its labels (a tap on a
+    // label acts on the control).
+    const parts = [el, ...(el.labels || [])].filter(visible);
+    if (!parts.length) continue;
+    const rects = parts.map((part) => part.getBoundingClientRect());
+    const box = {
+      width: Math.max(...rects.map((r) => r.right)) - Math.min(...rects.map((r) => r.left)),
+      height: Math.max(...rects.map((r) => r.bottom)) - Math.min(...rects.map((r) => r.top)),
+    };
     if (box.width < 44 || box.height < 44) {
       small.push(name(el) + " " + Math.round(box.width) + "x" + Math.round(box.height));
     }
