@@ -244,7 +244,7 @@ def ingest_p99(db_url: str, data: Path, log: Path, seconds: float) -> tuple[floa
         return False
 
     try:
-        wait_until_ready(proc, accepts, log, 60, "corrigo serve")
+        wait_until_ready(proc, accepts, log, 180, "corrigo serve")
         run_wrk(wrk, port, 3, 64, "warm-up")
         quiet = run_wrk(wrk, port, seconds, 64, "without a round").p99_ms
         make_due(db_url)

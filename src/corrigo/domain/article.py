@@ -70,14 +70,14 @@ def _roots(tree: LexborHTMLParser, selector: str | None) -> list[LexborNode]:
 
 
 def _text_of(root: LexborNode) -> str:
-    pieces = []
-    for node in root.traverse(include_text=True):
-        if node.tag == "-text":
-            text = node.text_content or ""
-            if not text.isascii():
-                text = unicodedata.normalize("NFC", text)
-            pieces.append(text)
-    return _WHITESPACE.sub(" ", INVISIBLE.sub("", "".join(pieces))).strip()
+    # Text nodes joined by NUL, which the parser never leaves in text (it becomes U+FFFD):
+    # one call into Lexbor instead of a Python object per node.
+    joined = root.text(deep=True, separator="\0", strip=False)
+    if not joined.isascii():
+        # The widget normalises each text node on its own, so a letter and a mark in two
+        # nodes stay apart.
+        joined = "".join(unicodedata.normalize("NFC", piece) for piece in joined.split("\0"))
+    return _WHITESPACE.sub(" ", INVISIBLE.sub("", joined)).strip()
 
 
 def _with_ancestors(nodes: list[LexborNode]) -> set[int]:
