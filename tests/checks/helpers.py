@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from corrigo.config import Settings
 from corrigo.store.admin import create_site
+from corrigo.store.checks import schedule_open_groups
 from corrigo.store.db import make_engine, make_sessionmaker
 from corrigo.store.models import ErrorGroup, GroupEvent, OutboxEvent
 from corrigo.store.triage import Decision, decide
@@ -91,11 +92,13 @@ def check(settings: Settings, group_ids: Sequence[int]) -> None:
 
 
 def round_at(settings: Settings, moment: datetime) -> None:
-    """One scheduled round of a checker whose clock shows `moment`, to the end."""
+    """The schedule job and one round of a checker whose clock shows `moment`, to the end."""
 
     async def run() -> None:
         engine = make_engine(settings.resolved_database_url)
         try:
+            with engine.begin() as conn:
+                schedule_open_groups(conn, moment, settings.verify_seconds)
             checker = Checker(settings, engine, clock=lambda: moment)
             await checker.step()
             await checker.drain()

@@ -128,11 +128,10 @@ def site_intervals(conn: Connection, default: int | None) -> dict[int, int]:
     return intervals
 
 
-def schedule_open_groups(conn: Connection, now: datetime, default: int | None) -> int | None:
+def schedule_open_groups(conn: Connection, now: datetime, default: int | None) -> None:
     """Make open groups due whose last check (or first report) is an interval old.
 
-    Returns the shortest interval in force (None when no site checks), which
-    tells the caller how soon looking again can find something new.
+    The workers' job table runs this every few seconds (corrigo.workers.jobs).
     """
     intervals = site_intervals(conn, default)
     for site_id, seconds in intervals.items():
@@ -152,7 +151,6 @@ def schedule_open_groups(conn: Connection, now: datetime, default: int | None) -
         )
     # Also the pages of groups made due some other way (a check_due_at set directly).
     add_missing_pages(conn, GROUPS.c.check_due_at <= now)
-    return min(intervals.values(), default=None)
 
 
 def _page_of_group() -> Any:

@@ -6,8 +6,7 @@ its ETag/Last-Modified, reads the article as the widget does
 (corrigo.domain.article), anchors every group's quote (corrigo.domain.anchoring)
 and writes the outcomes. Politeness: at most one request a second per host and
 two pages in flight per site, whatever the concurrency. Open groups become due
-on their site's interval; the schedule is looked at every 15 seconds (sooner for
-a site with a shorter interval).
+on their site's interval through the workers' job table (corrigo.workers.jobs).
 """
 
 from __future__ import annotations
@@ -37,7 +36,6 @@ from corrigo.workers.notifier import worker_name
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-SCHEDULE_EVERY = 15.0
 HOST_GAP = 1.0  # seconds between two requests to one host
 PER_SITE = 2  # pages of one site in flight
 LEASE = timedelta(seconds=120)  # far longer than one fetch may take (10 s)
@@ -128,7 +126,6 @@ class Checker:
         self._pacer = pacer or Pacer()
         self._db_threads = anyio.CapacityLimiter(DB_THREADS)
         self._tasks: set[asyncio.Task[None]] = set()
-        self._next_schedule = 0.0
         self._slot_free = asyncio.Event()  # a check ended: there is room to claim another
 
     async def _db(self, work: Callable[..., T], *args: Any) -> T:
@@ -174,15 +171,8 @@ class Checker:
         self._slot_free.set()
 
     async def step(self) -> int:
-        """Schedule open groups when due, claim free pages and start their checks."""
+        """Claim free pages with due groups and start their checks."""
         now = self._clock()
-        if time.monotonic() >= self._next_schedule:
-            shortest = await self._db(
-                checks.schedule_open_groups, now, self.settings.verify_seconds
-            )
-            # A site checked every 30 s must not wait for a quarter-minute look.
-            wait = min(SCHEDULE_EVERY, shortest or SCHEDULE_EVERY)
-            self._next_schedule = time.monotonic() + wait
         room = self.settings.verify_concurrency - len(self._tasks)
         if room <= 0:
             return 0

@@ -8,6 +8,9 @@ one more row here.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from corrigo.store.checks import schedule_open_groups
 from corrigo.store.planner import (
     POSTGRESQL_CHECK_SECONDS,
     SQLITE_REFRESH_SECONDS,
@@ -18,6 +21,9 @@ from corrigo.store.writer import CHECKPOINT_SECONDS, checkpoint
 from corrigo.workers.scheduler import Job, JobContext, Place, seconds
 
 RETENTION_SECONDS = 24 * 3600.0
+# How often open groups are looked at for a due page check: their intervals are hours by
+# default, 30 s in the demo; the checker itself (workers/checker.py) claims what is due.
+CHECK_SCHEDULE_SECONDS = 15.0
 # The first purge waits a little: a server that has just started has better things to do.
 FIRST_PURGE_SECONDS = 60.0
 
@@ -44,6 +50,11 @@ def _purge(ctx: JobContext) -> str:
     )
 
 
+def _schedule_checks(ctx: JobContext) -> None:
+    with ctx.engine.begin() as conn:
+        schedule_open_groups(conn, datetime.now(UTC), ctx.settings.verify_seconds)
+
+
 PLANNER_STATISTICS = Job(
     "planner-statistics", "server", every=_statistics_interval, run=_statistics
 )
@@ -63,7 +74,14 @@ RETENTION = Job(
     run=_purge,
 )
 
-JOBS: tuple[Job, ...] = (PLANNER_STATISTICS, SQLITE_CHECKPOINT, RETENTION)
+PAGE_CHECK_SCHEDULE = Job(
+    "page-check-schedule",
+    "workers",
+    every=seconds(CHECK_SCHEDULE_SECONDS),
+    run=_schedule_checks,
+)
+
+JOBS: tuple[Job, ...] = (PLANNER_STATISTICS, SQLITE_CHECKPOINT, RETENTION, PAGE_CHECK_SCHEDULE)
 
 
 def jobs_for(place: Place) -> list[Job]:

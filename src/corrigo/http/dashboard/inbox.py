@@ -21,7 +21,7 @@ from corrigo.store.sites import sites_of
 from corrigo.store.triage import NotVisible
 
 # Query parameters kept in links to further pages: the filter and the page length.
-FILTER_PARAMS = ("site", "status", "lang", "url", "since", "until", "q", "limit")
+FILTER_PARAMS = ("site", "status", "lang", "url", "since", "until", "q", "still_on_page", "limit")
 # What an editor opens the inbox for: misprints still waiting for a decision. Decided
 # ones are one choice of the status filter away ("all" lists every status, open first).
 DEFAULT_STATUS = "open"
@@ -49,7 +49,9 @@ async def inbox(request: Request) -> Response:
     """The inbox of the signed-in editor."""
     ctx = await require_editor(request)
     params = {name: value for name, value in request.query_params.items()}
-    params.setdefault("status", DEFAULT_STATUS)
+    # Misprints still on the page are fixed ones: that filter alone must not show open ones.
+    still = params.get("still_on_page", "") in ("1", "true")
+    params.setdefault("status", "fixed" if still else DEFAULT_STATUS)
 
     def load(session: Session) -> tuple[list[Any], InboxPage | None, str | None]:
         sites = sites_of(session, ctx.site_ids)
