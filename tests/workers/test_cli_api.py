@@ -21,6 +21,38 @@ from tests.workers.receivers import HttpReceiver, answers, wait_until
 HOOK = "https://hooks.example/services/T000/B000/very-secret-part"
 
 
+def test_channels_have_names_and_slack_takes_only_slack_hooks(
+    run: Callable[..., Any],  # noqa: F811
+    news_site: str,
+) -> None:
+    sports = "https://hooks.example/sports/secret-one"
+    culture = "https://hooks.example/culture/secret-two"
+    for name, url in (("Sports desk webhook", sports), ("Culture desk webhook", culture)):
+        added = run("channel", "add", news_site, "--webhook", url, "--name", name)
+        assert added.exit_code == 0, added.output
+        assert f"added: {name} (webhook https://hooks.example/…)" in added.output
+    listing = run("channel", "list").output.strip().split("\n")
+    # Two webhooks on one host are told apart by their names.
+    assert [line.split("\t")[2] for line in listing] == [
+        "Sports desk webhook (webhook https://hooks.example/…)",
+        "Culture desk webhook (webhook https://hooks.example/…)",
+    ]
+    for bad in (
+        "http://hooks.slack.com/services/T0/B0/x",
+        "https://hooks.slack.com.evil.example/services/T0/B0/x",
+        "https://hooks.slack.com/other/T0/B0/x",
+        "https://example.com/services/T0/B0/x",
+        "https://hooks.slack.com/services/",
+    ):
+        refused = run("channel", "add", news_site, "--slack", bad)
+        assert refused.exit_code == 1 and "not a Slack incoming-webhook URL" in refused.output
+    good = "https://hooks.slack.com/services/T000/B000/XXXX"
+    assert run("channel", "add", news_site, "--slack", good, "--name", "Desk").exit_code == 0
+    for bad in ("123456:ABC-not-a-chat", "https://t.me/x", "@ab", "12 34"):
+        refused = run("channel", "add", news_site, "--telegram", bad, "--bot-token", BOT_TOKEN)
+        assert refused.exit_code == 1 and "is not a Telegram chat id" in refused.output
+
+
 def test_channel_add_list_remove(run: Callable[..., Any], news_site: str) -> None:  # noqa: F811
     added = run(
         "channel",
@@ -55,9 +87,8 @@ def test_channel_add_list_remove(run: Callable[..., Any], news_site: str) -> Non
     assert len(lines) == 4
     assert lines[1].split("\t") == [
         "2",
-        news_site,
-        "webhook",
-        "https://hooks.example/…",
+        "Daily News",  # the site's name, not its key
+        "webhook https://hooks.example/…",
         "immediate",
         "default",
     ]

@@ -10,6 +10,7 @@ from corrigo.store.channels import (
     describe_target,
     list_channels,
     remove_channel,
+    slack_hook_url,
 )
 from corrigo.store.models import Channel
 
@@ -21,6 +22,12 @@ def channel() -> None:
 
 def _mode(row: Channel) -> str:
     return f"digest {row.digest_time} {row.timezone}" if row.digest_time else "immediate"
+
+
+def _label(row: Channel) -> str:
+    """The channel's name (when it has one), kind and where it sends."""
+    where = f"{row.kind} {describe_target(row.kind, row.target)}"
+    return f"{row.name} ({where})" if row.name else where
 
 
 def _routing(row: Channel) -> str:
@@ -46,6 +53,7 @@ def _routing(row: Channel) -> str:
 @click.option("--timezone", default="UTC", show_default=True, help="Time zone of --digest.")
 @click.option("--url-prefix", default="", help="Only pages under this URL or /path.")
 @click.option("--author", default="", help="Only articles by this author.")
+@click.option("--name", default="", help='What editors call it, e.g. "Sports desk Slack".')
 def channel_add(
     site_key: str,
     email: str | None,
@@ -58,6 +66,7 @@ def channel_add(
     timezone: str,
     url_prefix: str,
     author: str,
+    name: str,
 ) -> None:
     """Add a channel to the site with key SITE_KEY.
 
@@ -75,6 +84,8 @@ def channel_add(
     if bot_token is not None and kind != "telegram":
         raise click.UsageError("--bot-token goes with --telegram")
     with store_session() as session:
+        if kind == "slack":
+            target = slack_hook_url(target)
         row = create_channel(
             session,
             site_key,
@@ -85,8 +96,9 @@ def channel_add(
             timezone=timezone,
             url_prefix=url_prefix,
             author=author,
+            name=name,
         )
-        line = f"channel {row.id} added: {kind} {describe_target(kind, row.target)}, {_mode(row)}"
+        line = f"channel {row.id} added: {_label(row)}, {_mode(row)}"
         click.echo(f"{line}, {_routing(row)}")
         if kind == "webhook" and secret is None:
             click.echo(f"signing secret (shown once): {row.secret}")
@@ -95,13 +107,13 @@ def channel_add(
 @channel.command("list")
 @click.argument("site_key", required=False)
 def channel_list(site_key: str | None) -> None:
-    """List channels (of one site when SITE_KEY is given); secrets are not shown."""
+    """List channels (of one site when SITE_KEY is given): id, site, name (kind target),
+    mode, routing; secrets are not shown."""
     with store_session() as session:
-        for row, key in list_channels(session, site_key):
+        for row, site in list_channels(session, site_key):
             state = "" if row.enabled else "\tdisabled"
             click.echo(
-                f"{row.id}\t{key}\t{row.kind}\t{describe_target(row.kind, row.target)}\t"
-                f"{_mode(row)}\t{_routing(row)}{state}"
+                f"{row.id}\t{site.name}\t{_label(row)}\t{_mode(row)}\t{_routing(row)}{state}"
             )
 
 

@@ -14,7 +14,8 @@ from corrigo.demo import PASSWORD_FILE, DemoAccount, ensure_demo
 from corrigo.demo.articles import ARTICLES
 from corrigo.http.app import create_app
 from corrigo.spelling import dictionaries
-from corrigo.store.db import make_engine
+from corrigo.store.channels import has_email_channels
+from corrigo.store.db import make_engine, make_sessionmaker
 from corrigo.store.retention import purge_now
 
 
@@ -160,12 +161,26 @@ def db_upgrade() -> None:
     click.echo("database is up to date")
 
 
+def _has_email_channels(settings: Settings) -> bool:
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            return has_email_channels(session)
+    finally:
+        engine.dispose()
+
+
 @click.command()
 def check() -> None:
     """Check the configuration and the database, and list the spelling dictionaries."""
     settings = settings_or_exit()
     migrate(settings)
     click.echo(f"configuration ok; database {settings.resolved_database_url.split('@')[-1]} ok")
+    if not settings.smtp_host and _has_email_channels(settings):
+        click.echo(
+            "warning: e-mail channels exist but CORRIGO_SMTP_HOST is not set; "
+            "their messages are retried for hours and then fail"
+        )
     installed = dictionaries.available()
     if installed:
         click.echo("spelling dictionaries: " + " ".join(installed))

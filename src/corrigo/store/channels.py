@@ -22,7 +22,7 @@ from corrigo.domain.routing import normalize_prefix
 from corrigo.domain.schedule import parse_clock, zone
 from corrigo.store.admin import AdminError
 from corrigo.store.models import Channel, Delivery, ErrorGroup, OutboxEvent, Site
-from corrigo.store.outbox import DELIVERY_STATUSES, FAILED, PENDING
+from corrigo.store.outbox import DELIVERY_STATUSES, FAILED, PENDING, SENDING
 from corrigo.store.sites import site_by_key
 
 # The kinds of channel the notifier has a sender for.
@@ -31,6 +31,7 @@ KINDS = ("email", "webhook", "slack", "telegram")
 _CHAT_ID = re.compile(r"^(?:-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$")
 _BOT_TOKEN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,100}$")
 MIN_SECRET = 16
+MAX_NAME = 200
 MAX_URL = 2048
 
 
@@ -50,6 +51,29 @@ def _http_url(url: str) -> str:
         raise AdminError(f"{url!r} is not an http(s) URL")
     if any(char.isspace() for char in url):
         raise AdminError("a URL cannot contain spaces")
+    return url
+
+
+def slack_hook_url(url: str) -> str:
+    """What an editor may give as a Slack channel: https://hooks.slack.com/services/…
+
+    The CLI and the dashboard check this; the store itself takes any http(s) URL, so
+    that a local receiver can stand in for Slack (tests, a Slack-compatible relay).
+    """
+    url = _http_url(url)
+    parts = urlsplit(url)
+    if (
+        parts.scheme != "https"
+        or parts.hostname != "hooks.slack.com"
+        or parts.port is not None
+        or parts.username is not None
+        or not parts.path.startswith("/services/")
+        or len(parts.path.strip("/").split("/")) < 4
+    ):
+        raise AdminError(
+            f"{url!r} is not a Slack incoming-webhook URL such as "
+            "https://hooks.slack.com/services/T…/B…/…"
+        )
     return url
 
 
@@ -85,6 +109,7 @@ def create_channel(
     timezone: str = "UTC",
     url_prefix: str = "",
     author: str = "",
+    name: str = "",
 ) -> Channel:
     """Add a channel to a site; raises AdminError naming the first bad value.
 
@@ -104,8 +129,12 @@ def create_channel(
     author = " ".join(author.split())
     if len(author) > 200:
         raise AdminError("an author name may be at most 200 characters")
+    name = " ".join(name.split())
+    if len(name) > MAX_NAME:
+        raise AdminError(f"a channel's name may be at most {MAX_NAME} characters")
     channel = Channel(
         site_id=site.id,
+        name=name,
         kind=kind,
         target=target,
         secret=secret,
@@ -122,13 +151,21 @@ def create_channel(
     return channel
 
 
-def list_channels(session: Session, site_key: str | None = None) -> list[tuple[Channel, str]]:
-    """Channels with their site's key, by site and id; only one site's when a key is given."""
-    query = select(Channel, Site.public_key).join(Site, Site.id == Channel.site_id)
+def list_channels(session: Session, site_key: str | None = None) -> list[tuple[Channel, Site]]:
+    """Channels with their site, by site and id; only one site's when a key is given."""
+    query = select(Channel, Site).join(Site, Site.id == Channel.site_id)
     if site_key is not None:
         query = query.where(Channel.site_id == site_by_key(session, site_key).id)
     rows = session.execute(query.order_by(Channel.site_id, Channel.id)).all()
-    return [(channel, key) for channel, key in rows]
+    return [(channel, site) for channel, site in rows]
+
+
+def has_email_channels(session: Session) -> bool:
+    """Whether any e-mail channel exists (they need CORRIGO_SMTP_HOST to be sent)."""
+    return (
+        session.execute(select(Channel.id).where(Channel.kind == "email").limit(1)).first()
+        is not None
+    )
 
 
 def switch_channel(session: Session, channel_id: int) -> bool:
@@ -284,6 +321,20 @@ def list_deliveries(
         query = query.where(Delivery.id < before)
     rows = session.execute(query.order_by(Delivery.id.desc()).limit(limit)).all()
     return [_view(row) for row in rows]
+
+
+def undelivered(
+    session: Session, site_ids: list[int] | None, limit: int = PAGE_SIZE
+) -> tuple[list[DeliveryView], list[DeliveryView]]:
+    """What has not reached its receiver: (waiting or retrying, soonest attempt first;
+    failed for good, newest first), of these sites (None = all)."""
+    query = _VIEW.where(Delivery.status.in_((PENDING, SENDING)))
+    if site_ids is not None:
+        query = query.where(OutboxEvent.site_id.in_(site_ids))
+    waiting = session.execute(
+        query.order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)
+    ).all()
+    return [_view(row) for row in waiting], failed_deliveries(session, site_ids, limit)
 
 
 def failed_deliveries(

@@ -16,13 +16,16 @@ from corrigo.http.csrf import verified_form
 from corrigo.http.dashboard.auth import render, require_admin
 from corrigo.http.dashboard.forms import text_field
 from corrigo.http.db import in_session
+from corrigo.http.state import state_of
 from corrigo.store.admin import AdminError
 from corrigo.store.channels import (
     KINDS,
     create_channel,
     describe_target,
+    has_email_channels,
     list_channels,
     remove_channel,
+    slack_hook_url,
     switch_channel,
 )
 from corrigo.store.models import Channel, Site
@@ -35,14 +38,14 @@ async def _list_page(
     values: dict[str, str] | None = None,
     secret: tuple[str, str] | None = None,
 ) -> Response:
-    def load(session: Session) -> tuple[list[tuple[Channel, str, str]], list[Site]]:
+    def load(session: Session) -> tuple[list[tuple[Channel, Site, str]], list[Site], bool]:
         channels = [
-            (channel, key, describe_target(channel.kind, channel.target))
-            for channel, key in list_channels(session)
+            (channel, site, describe_target(channel.kind, channel.target))
+            for channel, site in list_channels(session)
         ]
-        return channels, sites_of(session, None)
+        return channels, sites_of(session, None), has_email_channels(session)
 
-    channels, sites = await in_session(request, load)
+    channels, sites, has_email = await in_session(request, load)
     return render(
         request,
         "admin_channels.html",
@@ -54,6 +57,8 @@ async def _list_page(
             "values": values or {},
             "secret": secret,
             "saved": request.query_params.get("saved", ""),
+            # E-mail channels without an SMTP server retry for hours, then fail: say so.
+            "no_smtp": has_email and not state_of(request).settings.smtp_host,
         },
         status_code=400 if error else 200,
     )
@@ -80,6 +85,7 @@ async def add_channel(request: Request) -> Response:
             ("timezone", 64),
             ("url_prefix", 2048),
             ("author", 200),
+            ("name", 200),
         )
     }
 
@@ -90,12 +96,13 @@ async def add_channel(request: Request) -> Response:
             session,
             values["site"],
             kind,
-            values["target"],
+            slack_hook_url(values["target"]) if kind == "slack" else values["target"],
             secret=None if kind in ("email", "slack") else secret,
             digest_time=values["digest_time"] or None,
             timezone=values["timezone"] or "UTC",
             url_prefix=values["url_prefix"],
             author=values["author"],
+            name=values["name"],
         )
         session.commit()
         return describe_target(channel.kind, channel.target), channel.secret

@@ -1,4 +1,5 @@
-"""Failed notification deliveries of the editor's sites, with a button to try again."""
+"""Notifications of the editor's sites that have not arrived: waiting or retrying (with the
+next attempt and the last error), and failed ones, with a button to try again."""
 
 from __future__ import annotations
 
@@ -14,23 +15,27 @@ from corrigo.http.db import in_session
 from corrigo.store.channels import (
     DeliveryNotFound,
     NotRetryable,
-    failed_deliveries,
     retry_delivery,
+    undelivered,
 )
 
 SHOWN = 100
 
 
 async def deliveries_page(request: Request) -> Response:
-    """The newest failed deliveries the editor may see, with their last error."""
+    """Deliveries still waiting or retrying, and the newest failed ones the editor may see."""
     ctx = await require_editor(request)
-    views = await in_session(
-        request, lambda session: failed_deliveries(session, ctx.site_ids, SHOWN)
+    waiting, failed = await in_session(
+        request, lambda session: undelivered(session, ctx.site_ids, SHOWN)
     )
     return render(
         request,
         "deliveries.html",
-        {"deliveries": views, "retried": request.query_params.get("retried", "")},
+        {
+            "waiting": waiting,
+            "deliveries": failed,
+            "retried": request.query_params.get("retried", ""),
+        },
     )
 
 
