@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import secrets
-from pathlib import Path
 from typing import Any
 
 import click
 
 from corrigo.cli.common import settings_or_exit, store_session
 from corrigo.connectors.base import ConnectorError
-from corrigo.connectors.registry import build_connector, secret_box
+from corrigo.connectors.registry import connector_options, secret_box, try_connector
 from corrigo.store.connectors import (
     ConnectorConfig,
     connector_summary,
@@ -74,27 +73,27 @@ def connector_set(
     --secret), stored encrypted and never shown again.
     """
     kind, value = _chosen(wordpress=wordpress, git=git, fix_webhook=fix_webhook, demo=demo)
-    options: dict[str, Any] = {}
+    kind = "webhook" if kind == "fix_webhook" else kind
+    if kind == "wordpress" and not user:
+        raise click.UsageError("--wordpress needs --user")
+    try:
+        options = connector_options(
+            kind,
+            url=value if isinstance(value, str) else "",
+            user=user or "",
+            branch=branch,
+            pattern=pattern,
+            mapping=dict(_pair(item) for item in mapping),
+            review_branches=review_branches,
+        )
+    except ConnectorError as error:
+        raise click.UsageError(error.message) from None
     stored_secret = ""
     if kind == "wordpress":
-        if not user:
-            raise click.UsageError("--wordpress needs --user")
-        options = {"url": value.rstrip("/"), "user": user}
         stored_secret = click.prompt("Application password", hide_input=True).strip()
-    elif kind == "git":
-        local = Path(value)
-        options = {
-            "repo": str(local.resolve()) if local.exists() else value,
-            "branch": branch,
-            "path": pattern,
-            "map": dict(_pair(item) for item in mapping),
-            "review_branches": review_branches,
-        }
-        if token_stdin:
-            stored_secret = click.prompt("Token", hide_input=True).strip()
-    elif kind == "fix_webhook":
-        kind = "webhook"
-        options = {"url": value}
+    elif kind == "git" and token_stdin:
+        stored_secret = click.prompt("Token", hide_input=True).strip()
+    elif kind == "webhook":
         stored_secret = secret or secrets.token_urlsafe(32)
     _save(site_key, kind, options, stored_secret)
     if kind == "webhook" and secret is None:
@@ -111,7 +110,7 @@ def _pair(item: str) -> tuple[str, str]:
 def _save(site_key: str, kind: str, options: dict[str, Any], secret: str) -> None:
     settings = settings_or_exit()
     try:
-        answer = build_connector(ConnectorConfig(site_key, kind, options, secret), settings).check()
+        answer = try_connector(ConnectorConfig(site_key, kind, options, secret), settings)
     except ConnectorError as error:
         message = f"the test call failed, nothing saved: {error.message}"
         raise click.ClickException(message) from None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
+from typing import Any
 
 from corrigo.config import Settings
 from corrigo.connectors.base import Connector, ConnectorError
@@ -19,6 +21,49 @@ def secret_box(settings: Settings) -> SecretBox:
     """The box that seals connector secrets under this server's secret key."""
     assert settings.secret_key is not None  # load_settings always sets one
     return SecretBox(settings.secret_key)
+
+
+def connector_options(
+    kind: str,
+    *,
+    url: str = "",
+    user: str = "",
+    branch: str = "main",
+    pattern: str = "{path}.md",
+    mapping: dict[str, str] | None = None,
+    review_branches: bool = False,
+) -> dict[str, Any]:
+    """The stored options of a connector of `kind` (what may be shown; never a secret).
+
+    For Git, `url` is the repository (a local path is made absolute).
+    """
+    if kind == "wordpress":
+        if not url or not user:
+            raise ConnectorError("config", "WordPress needs its address and a user name.")
+        return {"url": url.rstrip("/"), "user": user}
+    if kind == "git":
+        if not url:
+            raise ConnectorError("config", "Git needs the repository's path or URL.")
+        local = Path(url)
+        return {
+            "repo": str(local.resolve()) if local.exists() else url,
+            "branch": branch or "main",
+            "path": pattern or "{path}.md",
+            "map": dict(mapping or {}),
+            "review_branches": review_branches,
+        }
+    if kind == "webhook":
+        if not url:
+            raise ConnectorError("config", "The fix webhook needs its URL.")
+        return {"url": url}
+    if kind == "demo":
+        return {}
+    raise ConnectorError("config", f"Unknown connector kind {kind!r}.")
+
+
+def try_connector(config: ConnectorConfig, settings: Settings) -> str:
+    """Build the connector and make its test call; what answered, or ConnectorError."""
+    return build_connector(config, settings).check()
 
 
 def build_connector(config: ConnectorConfig, settings: Settings) -> Connector:

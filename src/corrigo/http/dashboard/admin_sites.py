@@ -1,4 +1,7 @@
-"""Admin pages for sites: list, add, rename, origins, language, page checks, embed snippet."""
+"""Admin pages for sites: list, add, rename, origins, language, page checks, embed snippet.
+
+The site page also shows its connector; :mod:`.admin_connectors` sets and removes it.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +19,8 @@ from corrigo.http.db import in_session
 from corrigo.http.state import state_of
 from corrigo.spelling import dictionaries
 from corrigo.store.admin import AdminError, create_site
+from corrigo.store.connectors import ConnectorSummary, connector_summary
+from corrigo.store.models import Site
 from corrigo.store.site_settings import (
     UnknownSite,
     interval_text,
@@ -79,31 +84,44 @@ async def add_site(request: Request) -> Response:
     return RedirectResponse(f"/dashboard/admin/sites/{site_id}?saved=1", status_code=303)
 
 
-async def _site_page(request: Request, error: str | None = None) -> Response:
+async def render_site_page(request: Request, error: str | None = None, **extra: object) -> Response:
+    """One site's page: settings, embed snippet and connector (`extra` adds to the context)."""
     site_id: int = request.path_params["site_id"]
-    site = await in_session(request, lambda session: site_by_id(session, site_id))
-    if site is None:
+
+    def load(session: Session) -> tuple[Site, ConnectorSummary | None] | None:
+        site = site_by_id(session, site_id)
+        return None if site is None else (site, connector_summary(session, site.public_key))
+
+    loaded = await in_session(request, load)
+    if loaded is None:
         raise HTTPException(404)
+    site, connector = loaded
+    failed = error is not None or extra.get("connector_error") is not None
     return render(
         request,
         "admin_site.html",
         {
             "site": site,
             "error": error,
-            "saved": request.query_params.get("saved") == "1" and error is None,
+            "saved": request.query_params.get("saved") == "1" and not failed,
             "embed": embed_snippet(
                 state_of(request).settings.base_url, site.public_key, site.article_selector
             ),
             "interval": interval_text(site),
+            "connector": connector,
+            "connector_error": None,
+            "connector_saved": None,
+            "shown_secret": None,
+            **extra,
         },
-        status_code=400 if error else 200,
+        status_code=400 if failed else 200,
     )
 
 
 async def site_page(request: Request) -> Response:
     """One site's settings and its embed snippet."""
     await require_admin(request)
-    return await _site_page(request)
+    return await render_site_page(request)
 
 
 async def save_site(request: Request) -> Response:
@@ -127,7 +145,7 @@ async def save_site(request: Request) -> Response:
     except UnknownSite:
         raise HTTPException(404) from None
     except AdminError as error:
-        return await _site_page(request, str(error))
+        return await render_site_page(request, str(error))
     state_of(request).site_cache.clear()
     return RedirectResponse(f"/dashboard/admin/sites/{site_id}?saved=1", status_code=303)
 
