@@ -33,6 +33,7 @@ class Demo:
     library: DemoLibrary
     admin_token: str
     outsider_token: str
+    password: str
 
     def text(self) -> str:
         return html_text(self.library.read(SLUG)).text
@@ -55,7 +56,8 @@ class Demo:
 def demo(settings: Settings, make_client: Callable[..., TestClient]) -> Demo:
     engine = make_engine(settings.resolved_database_url)
     with make_sessionmaker(engine)() as session:
-        ensure_demo(session, BASE)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        account = ensure_demo(session, BASE, settings.data_dir)
         create_site(session, "Other News", ["https://other.example"], "en", public_key="other")
         outsider = create_editor(session, "out@other.example", PASSWORD, site_keys=["other"])
         admin_token = create_token(session, "admin")
@@ -63,7 +65,14 @@ def demo(settings: Settings, make_client: Callable[..., TestClient]) -> Demo:
         session.commit()
     engine.dispose()
     library = DemoLibrary.in_data_dir(settings.data_dir)
-    return Demo(make_client(workers_in_process=False), library, admin_token, outsider_token)
+    assert account.password is not None
+    return Demo(
+        make_client(workers_in_process=False),
+        library,
+        admin_token,
+        outsider_token,
+        account.password,
+    )
 
 
 def _events(settings: Settings, group: int) -> list[GroupEvent]:
@@ -202,7 +211,7 @@ def test_a_site_without_connector_says_so(demo: Demo, settings: Settings) -> Non
 
 def test_group_page_preview_and_apply(demo: Demo, settings: Settings) -> None:
     group = demo.report("the the", suggestion="the")
-    csrf = sign_in(demo.client, "editor@demo.corrigo.example", _demo_password(settings))
+    csrf = sign_in(demo.client, "editor@demo.corrigo.example", demo.password)
     page = demo.client.get(f"/dashboard/groups/{group}").text
     assert 'id="apply-form"' in page and 'value="the"' in page  # the readers' suggestion
     url = f"/dashboard/groups/{group}/apply"
@@ -229,12 +238,3 @@ def test_group_page_preview_and_apply(demo: Demo, settings: Settings) -> None:
     assert "For the photographers" in demo.library.read(SLUG)
     history = demo.client.get(f"/dashboard/groups/{group}").text
     assert "applied a correction" in history
-
-
-def _demo_password(settings: Settings) -> str:
-    engine = make_engine(settings.resolved_database_url)
-    with make_sessionmaker(engine)() as session:
-        account = ensure_demo(session, BASE)
-        session.commit()
-    engine.dispose()
-    return account.password
