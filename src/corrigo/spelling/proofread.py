@@ -18,9 +18,9 @@ from corrigo.domain.words import Sentences, Word, dictionary_form, is_checkable,
 from corrigo.spelling.dictionaries import speller
 from corrigo.spelling.review import unknown_words
 
-# Distinct unknown words that get dictionary suggestions (each can take 100 ms in
-# Ukrainian); the rest are still listed, without suggestions.
-MAX_SUGGESTED = 300
+# Distinct unknown words that get dictionary suggestions (each can take a tenth of a
+# second); the rest are still listed, without suggestions.
+MAX_SUGGESTED = 100
 # Issues listed at most; a text with more is not a draft but a word list.
 MAX_ISSUES = 2000
 REPEATED = "repeated word"
@@ -104,7 +104,7 @@ def proofread(text: str, lang: str, memory: SiteMemory) -> Proofread:
     for word in suspects[:MAX_ISSUES]:
         suggestions: list[str] = []
         if check is not None and (word.text in suggested or len(suggested) < MAX_SUGGESTED):
-            suggestions = suggested.setdefault(word.text, check.suggest(word.text))
+            suggestions = suggested.setdefault(word.text, check.suggest(word.text, quick=True))
         fix = remembered.get(word.start)
         if fix is not None:
             correction, count = fix
