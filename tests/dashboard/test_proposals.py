@@ -15,6 +15,7 @@ from corrigo.store.db import make_engine, make_sessionmaker
 from corrigo.store.lexicon import accepted_words, corrections
 from corrigo.workers.proposer import Proposer
 from tests.dashboard.helpers import Newsroom, ingest, sign_in
+from tests.workers.receivers import wait_until
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -157,3 +158,16 @@ def test_the_export_carries_the_proposal(
     assert by_quote["intergration"]["proposal_source"] == "dictionary"
     assert by_quote["the the"]["proposal"] == "the"
     assert by_quote["counsil"]["proposal_source"] == "dictionary"
+
+
+def test_the_server_s_own_workers_compute_proposals(
+    newsroom: Newsroom, admin_token: str, make_client: Callable[..., TestClient]
+) -> None:
+    client = make_client()  # workers in the server's process, as `corrigo serve` runs them
+    group_id = ingest(client, "news", "recieved", path="/2025/served")
+
+    def proposed() -> bool:
+        return group(client, admin_token, group_id)["proposal"] is not None
+
+    wait_until(proposed, 60, "the in-process proposer")
+    assert group(client, admin_token, group_id)["proposal"]["text"] == "received"
