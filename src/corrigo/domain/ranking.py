@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import OSA
-
 from corrigo.domain.words import dictionary_form
 
 # Weights found on a development split of English misspelling pairs (bench/spelling),
@@ -52,6 +50,10 @@ def merge_suggestions(lists: Iterable[Sequence[str]], extra: Iterable[str] = ())
 
 def distance(word: str, candidate: str) -> float:
     """Edit distance (adjacent swaps count one), with cheaper swaps of easily confused letters."""
+    # Imported on first use: rapidfuzz takes a while to import, and most processes
+    # (the server's request handlers) never rank anything.
+    from rapidfuzz.distance import OSA
+
     a, b = dictionary_form(word).lower(), dictionary_form(candidate).lower()
     steps = OSA.distance(a, b)
     if steps == 1 and len(a) == len(b):

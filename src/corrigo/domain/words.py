@@ -10,19 +10,16 @@ Spans index the text as given, so a caller can highlight or replace in place.
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 from dataclasses import dataclass
-
-import regex
+from functools import cache
+from typing import Any
 
 APOSTROPHES = "'\u2019\u02bc\u02b9`\u2032"
 HYPHENS = "-\u2010\u2011"
-_WORD = regex.compile(
-    r"[\p{L}\p{M}\p{N}]+(?:[" + regex.escape(APOSTROPHES + HYPHENS) + r"][\p{L}\p{M}\p{N}]+)*",
-    regex.VERSION1,
-)
 # Sentences end at . ! ? … followed by space, or at a line break.
-_SENTENCE_END = regex.compile(r"(?<=[.!?…])\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 # A sentence longer than this is shown as a window around the word instead.
 MAX_SENTENCE = 400
 # Stress marks that readers' texts carry on Cyrillic vowels but dictionaries do not list.
@@ -39,9 +36,21 @@ class Word:
     end: int
 
 
+@cache
+def _word_pattern() -> Any:
+    # The `regex` module knows Unicode properties (`re` has no \p{M}); imported on first
+    # use, since a server that never tokenises should not start slower for it.
+    import regex
+
+    joiners = regex.escape(APOSTROPHES + HYPHENS)
+    return regex.compile(
+        r"[\p{L}\p{M}\p{N}]+(?:[" + joiners + r"][\p{L}\p{M}\p{N}]+)*", regex.VERSION1
+    )
+
+
 def words(text: str) -> list[Word]:
     """The words of `text`, in order, with their character spans."""
-    return [Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    return [Word(m.group(), m.start(), m.end()) for m in _word_pattern().finditer(text)]
 
 
 def is_checkable(word: str) -> bool:
