@@ -17,7 +17,7 @@ def test_accepted_report_is_stored_with_cleaned_fields(
         comment="  Should be\r\n\r\n\r\n  integration \u0007 ",
         suggestion=" integration ",
         author="Olena  Petrenko",
-        title="Budget\u200b approved",
+        title="Budget\u202e approved",
     )
     answer = post(client, body)
     assert answer.status_code == 202
@@ -79,8 +79,8 @@ def test_limits_apply_after_cleaning(
     body = report()
     # 300 visible characters padded with control characters and folded whitespace.
     body["quote"] = {
-        "exact": "  " + "a\u200b" * 150 + "\u0000" + " \n\t " + "b" * 149 + "  ",
-        "prefix": "p" * 60 + "\u200b" * 20,
+        "exact": "  " + "a\u202e" * 150 + "\u0000" + " \n\t " + "b" * 149 + "  ",
+        "prefix": "p" * 60 + "\ufeff" * 20,
         "suffix": "s  " * 20,
     }
     body.pop("position")

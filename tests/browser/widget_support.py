@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from corrigo.domain.text import remove_non_text
 from corrigo.store.admin import create_site
 from corrigo.store.db import make_engine, make_sessionmaker
 from corrigo.store.models import Report
@@ -64,10 +65,6 @@ _BLOCK = {
 }
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 _VOID |= {"track", "wbr"}
-_INVISIBLE = re.compile(
-    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
-    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]"
-)
 
 
 class _ArticleReader(HTMLParser):
@@ -117,7 +114,7 @@ class _ArticleReader(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.depth and not self.skip_depth and not self.done:
-            self.pieces.append(_INVISIBLE.sub("", unicodedata.normalize("NFC", data)))
+            self.pieces.append(remove_non_text(unicodedata.normalize("NFC", data)))
 
 
 def article_text(html: str, root: str = ARTICLE_BODY) -> str:

@@ -23,7 +23,7 @@ import unicodedata
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode, SelectolaxError
 
-from corrigo.domain.text import INVISIBLE
+from corrigo.domain.text import remove_non_text
 
 # The loader's chain after the site's own selector (loader.js, `roots`).
 DEFAULT_CHAIN = ("[itemprop=articleBody]", "article", "main", "body")
@@ -77,7 +77,7 @@ def _text_of(root: LexborNode) -> str:
         # The widget normalises each text node on its own, so a letter and a mark in two
         # nodes stay apart.
         joined = "".join(unicodedata.normalize("NFC", piece) for piece in joined.split("\0"))
-    return _WHITESPACE.sub(" ", INVISIBLE.sub("", joined)).strip()
+    return _WHITESPACE.sub(" ", remove_non_text(joined)).strip()
 
 
 def _with_ancestors(nodes: list[LexborNode]) -> set[int]:

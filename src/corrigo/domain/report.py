@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import msgspec
 
 from corrigo.domain.fingerprint import fingerprint, page_hash
+from corrigo.domain.json_body import InvalidJson, MalformedJson, decode_json
 from corrigo.domain.quote import Quote
-from corrigo.domain.text import clean, clean_multiline, clean_stripped
+from corrigo.domain.text import clean, clean_multiline, clean_stripped, is_blank
 from corrigo.domain.url import page_address
 
 MAX_BODY_BYTES = 16 * 1024
@@ -159,15 +160,15 @@ def decode(body: bytes) -> ReportIn:
             "too_large", f"The body may be at most {MAX_BODY_BYTES} bytes.", status=413
         )
     try:
-        return _DECODER.decode(body)
-    except msgspec.ValidationError as exc:
+        return decode_json(body, ReportIn, _DECODER)
+    except InvalidJson as exc:
         text = str(exc)
         path = re.search(r"at `\$\.?([^`]*)`", text)
         missing = re.search(r"missing required field `([^`]+)`", text)
         parts = [m.group(1) for m in (path, missing) if m and m.group(1)]
         field = ".".join(parts) or None
         raise InputError("invalid", f"The report is not valid: {text}.", field) from None
-    except msgspec.DecodeError:
+    except MalformedJson:
         raise InputError("malformed_json", "The body is not valid JSON.", status=400) from None
 
 
@@ -179,7 +180,7 @@ def validate(raw: ReportIn) -> CleanReport:
     # still reads prefix + exact + suffix as on the page.
     lead = folded[: len(folded) - len(folded.lstrip())]
     trail = folded[len(folded.rstrip()) :]
-    if not exact:
+    if is_blank(exact):
         raise InputError("empty_quote", "The selected text is empty.", "quote.exact")
     if len(exact) > LIMITS["exact"]:
         raise InputError(

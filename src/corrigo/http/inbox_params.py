@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from corrigo.domain.numbers import parse_whole
 from corrigo.store.inbox import DEFAULT_LIMIT, MAX_LIMIT, Cursor, InboxError, InboxFilter
 from corrigo.store.sites import visible_site_id
 
@@ -47,9 +48,10 @@ def _limit(params: Mapping[str, str]) -> int:
     raw = params.get("limit", "").strip()
     if not raw:
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    limit = parse_whole(raw, 1, MAX_LIMIT)
+    if limit is None:
         raise InboxError("limit", f"limit must be a whole number from 1 to {MAX_LIMIT}")
-    return int(raw)
+    return limit
 
 
 def parse_inbox_query(

@@ -139,11 +139,18 @@ async def _reader_hash(state: AppState, address: str) -> str:
     return hasher.hash(address)
 
 
+async def _some_site_allows(state: AppState, origin: str | None) -> bool:
+    """Whether `origin` is one that some site accepts reports from."""
+    if not origin:
+        return False
+    allowed = await run_in_threadpool(state.site_cache.all_origins)
+    return origin_allowed(origin, list(allowed))
+
+
 async def _preflight(state: AppState, head: RequestHead, send: Send) -> None:
     """Answer a CORS preflight for an origin that some site allows, and only for those."""
     origin = head.origin or ""
-    allowed = await run_in_threadpool(state.site_cache.all_origins)
-    if not origin or not origin_allowed(origin, list(allowed)):
+    if not await _some_site_allows(state, origin):
         body = _refusal("origin_not_allowed", "This origin may not send reports.")
         await send_json(send, 403, body, [])
         return
@@ -159,6 +166,7 @@ async def _create(
     """Validate, rate-limit and store one report; answer 202 once it is committed."""
     origin = head.origin
     cors = _VARY
+    site: SiteInfo | None = None
     try:
         clean = validate(decode(await read_body(receive, head.content_length)))
         site = await _site(state, clean.site_key)
@@ -172,6 +180,10 @@ async def _create(
             raise _URL_NOT_ALLOWED
     except InputError as error:
         state.metrics.count(f"rejected_{error.code}")
+        if site is None and await _some_site_allows(state, origin):
+            # The report's site is not known (yet), so its origins are not either: a
+            # browser on any site's origin may read why its report was refused.
+            cors = _cors(origin or "")
         await send_json(send, error.status, _encode(error.body()), cors)
         return
 
@@ -180,9 +192,9 @@ async def _create(
         client[0] if client else "", head.forwarded_for, state.settings.trusted_proxies
     )
     hashed = await _reader_hash(state, address)
-    refusal = state.limiter.hit("reader", f"{site.id}:{hashed}", state.settings.reader_limits)
+    refusal = await state.limiter.hit("reader", f"{site.id}:{hashed}", state.settings.reader_limits)
     if refusal is None:
-        refusal = state.limiter.hit("site", str(site.id), state.settings.site_limits)
+        refusal = await state.limiter.hit("site", str(site.id), state.settings.site_limits)
     if refusal is not None:
         state.metrics.count("rejected_rate_limited")
         who = "You have" if refusal.scope == "reader" else "This site has"

@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, t
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import Grouping
 
+from corrigo.domain.numbers import MAX_ID, parse_id, parse_whole
 from corrigo.domain.proposal import StoredProposal
 from corrigo.store.checks import Verification, verification_of
 from corrigo.store.errors import FieldError
@@ -34,9 +35,6 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 MAX_SEARCH = 200
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# Ids are positive 63-bit integers; a bigger one in a URL cannot exist (and PostgreSQL
-# would refuse to compare it), so it is treated as unknown.
-MAX_ID = 2**63 - 1
 # A group page lists this many of the newest reports; the total is shown beside.
 REPORTS_SHOWN = 200
 EVENTS_SHOWN = 200
@@ -88,13 +86,14 @@ class Cursor:
         """Parse :meth:`encode`'s output; raises InboxError for anything else."""
         try:
             raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
-            status, count, micros, group_id = raw.split(":")
-            if status not in STATUS_ORDER or not 0 < int(group_id) <= MAX_ID:
+            status, raw_count, raw_micros, raw_group = raw.split(":")
+            group_id = parse_id(raw_group)
+            count = parse_whole(raw_count, 0, 2**31 - 1)
+            micros = parse_whole(raw_micros, 0, 2**62)
+            if status not in STATUS_ORDER or group_id is None or count is None or micros is None:
                 raise ValueError(raw)
-            if not 0 <= int(count) < 2**31:
-                raise ValueError(raw)
-            moment = EPOCH + timedelta(microseconds=int(micros))
-            return cls(status, int(count), moment, int(group_id))
+            moment = EPOCH + timedelta(microseconds=micros)
+            return cls(status, count, moment, group_id)
         except (ValueError, UnicodeDecodeError, binascii.Error, OverflowError, OSError):
             raise InboxError("after", "the page cursor is not valid") from None
 

@@ -32,10 +32,11 @@ const SKIP =
   /^(script|style|noscript|template|textarea|select|iframe|object|embed|canvas|video|audio|svg|math)$/;
 const BLOCK =
   /^(address|article|aside|blockquote|br|caption|dd|details|dialog|div|dl|dt|fieldset|figcaption|figure|footer|form|h[1-6]|header|hgroup|hr|legend|li|main|nav|ol|p|pre|section|summary|table|tbody|td|tfoot|th|thead|tr|ul)$/;
-// What the server's text cleaning deletes (corrigo.domain.text.INVISIBLE). Once
-// these are gone, JavaScript's \s is exactly the whitespace the server folds.
-const INVISIBLE =
-  /[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
+// What the server's text cleaning deletes as not text (corrigo.domain.text._NOT_TEXT);
+// joiners such as U+200D stay, as on the page. Once these are gone, JavaScript's \s
+// is exactly the whitespace the server folds.
+const NOT_TEXT =
+  /[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\p{Noncharacter_Code_Point}]/gu;
 const SPACE = /\s/;
 const SENTENCE_END = /[.!?…][)\]"'»”’]*\s/g;
 const ENDS_SENTENCE = /[.!?…][)\]"'»”’]*$/;
@@ -90,7 +91,7 @@ export function capture(range, root) {
     count++;
   };
   const feed = (text) => {
-    for (const ch of text.normalize("NFC").replace(INVISIBLE, "")) {
+    for (const ch of text.normalize("NFC").replace(NOT_TEXT, "")) {
       if (ch <= " " || (ch >= "\xa0" && SPACE.test(ch))) {
         pending = count > 0;
       } else {

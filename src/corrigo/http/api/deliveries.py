@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from corrigo.domain.numbers import parse_whole
 from corrigo.http.api.access import api_context
 from corrigo.http.csrf import require_header_token
 from corrigo.http.db import in_session
@@ -35,9 +36,10 @@ def _whole(request: Request, name: str, default: int | None, low: int, high: int
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = parse_whole(raw, low, high)
+    if value is None:
         raise ApiError(422, "invalid", f"{name} must be a whole number from {low} to {high}.", name)
-    return int(raw)
+    return value
 
 
 async def get_deliveries(request: Request) -> JSONResponse:

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from corrigo.domain.fragment import fragment_link
+from corrigo.domain.json_body import InvalidJson, MalformedJson, decode_json
 from corrigo.domain.proposal import NOT_COMPUTED, StoredProposal
 from corrigo.domain.worddiff import word_diff
 from corrigo.http.api.access import api_context
@@ -212,11 +213,11 @@ async def _body(request: Request, kind: type[T]) -> T:
     if len(raw) > MAX_ACTION_BODY:
         raise ApiError(413, "too_large", f"The body may be at most {MAX_ACTION_BODY} bytes.")
     try:
-        return msgspec.json.decode(raw, type=kind)
-    except msgspec.ValidationError as error:
+        return decode_json(raw, kind)
+    except InvalidJson as error:
         raise ApiError(422, "invalid", str(error)) from None
-    except msgspec.DecodeError:
-        raise ApiError(400, "malformed_json", "The body is not valid JSON.") from None
+    except MalformedJson as error:
+        raise ApiError(400, "malformed_json", str(error)) from None
 
 
 async def _decide(

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from corrigo.domain.numbers import parse_ids
 from corrigo.http.csrf import verified_form
 from corrigo.http.dashboard.account import safe_next
 from corrigo.http.dashboard.auth import EditorContext, require_editor
@@ -67,9 +68,9 @@ async def act_on_selection(request: Request) -> Response:
     back = safe_next(text_field(form, "return_to", 4000))
     if not raw_ids:
         return RedirectResponse(back, status_code=303)
-    if len(raw_ids) > MAX_BULK or not all(raw.isdigit() for raw in raw_ids):
+    ids = parse_ids(raw_ids) if len(raw_ids) <= MAX_BULK else None
+    if ids is None:
         raise HTTPException(400, "The selection is not valid.")
-    ids = [int(raw) for raw in raw_ids]
     await _apply(request, ctx, ids, decision)
     return RedirectResponse(with_notice(back, decision.action, len(set(ids))), status_code=303)
 

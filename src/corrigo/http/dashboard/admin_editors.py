@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from corrigo.domain.numbers import parse_ids
 from corrigo.http.csrf import verified_form
 from corrigo.http.dashboard.auth import render, require_admin
 from corrigo.http.dashboard.forms import text_field, text_list
@@ -125,16 +126,14 @@ async def save_editor(request: Request) -> Response:
     editor_id: int = request.path_params["editor_id"]
     role = text_field(form, "role", 10)
     active = text_field(form, "active", 5) == "1"
-    raw_sites = text_list(form, "sites", 12)
-    if not all(raw.isdigit() and len(raw) < 10 for raw in raw_sites):
+    site_ids = parse_ids(text_list(form, "sites", 20))
+    if site_ids is None:
         raise HTTPException(400, "The site selection is not valid.")
 
     def save(session: Session) -> None:
         if editor_by_id(session, editor_id) is None:
             raise HTTPException(404)
-        update_editor(
-            session, editor_id, role, [int(raw) for raw in raw_sites], active, ctx.editor.id
-        )
+        update_editor(session, editor_id, role, site_ids, active, ctx.editor.id)
         session.commit()
 
     try:

@@ -1,9 +1,15 @@
-"""Reading posted form fields defensively: strings only, bounded length."""
+"""Reading posted form fields defensively: strings only, bounded length, no NUL.
+
+Every form field is read through these functions, the edge where form text enters
+(the README's rule: U+0000 is removed from every text that enters).
+"""
 
 from __future__ import annotations
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
+
+from corrigo.domain.text import without_nul
 
 
 def text_field(form: FormData, name: str, max_length: int) -> str:
@@ -13,7 +19,7 @@ def text_field(form: FormData, name: str, max_length: int) -> str:
         return ""
     if len(value) > max_length:
         raise HTTPException(400, f"{name} is too long.")
-    return value
+    return without_nul(value)
 
 
 def text_list(form: FormData, name: str, max_length: int) -> list[str]:
@@ -21,4 +27,4 @@ def text_list(form: FormData, name: str, max_length: int) -> list[str]:
     values = [value for value in form.getlist(name) if isinstance(value, str)]
     if any(len(value) > max_length for value in values):
         raise HTTPException(400, f"{name} is too long.")
-    return values
+    return [without_nul(value) for value in values]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from corrigo.domain.numbers import parse_whole
 from corrigo.http.dashboard.i18n import translations
 from corrigo.http.dashboard.templating import request_lang
 
@@ -16,7 +17,7 @@ def notice_for(request: Request) -> str | None:
     """The confirmation for this request's `done`/`n` parameters, or None."""
     done = request.query_params.get("done", "")
     raw_count = request.query_params.get("n", "1")
-    count = int(raw_count) if raw_count.isdigit() and len(raw_count) < 6 else 1
+    count = parse_whole(raw_count, 0, 99_999) or 1
     catalogue = translations(request_lang(request))
     ngettext = catalogue.ngettext
     messages = {
