@@ -38,6 +38,11 @@ def _split_list(value: Any) -> Any:
     return value
 
 
+def _parsed(limits: str) -> list[RateLimitItem]:
+    """Limits such as ``5/minute;30/hour`` parsed; none for ``off``."""
+    return [] if limits == "off" else parse_many(limits)
+
+
 class Settings(BaseSettings):
     """All of Corrigo's settings. Build one with :func:`load_settings`."""
 
@@ -56,14 +61,35 @@ class Settings(BaseSettings):
     # long article, and readers who share one address.
     rate_limit_reader: str = "10/minute;60/hour;300/day"
     rate_limit_site: str = "120/minute;2000/hour;10000/day"
+    rate_limit_sign_in_pair: str = Field(
+        default="5/minute;20/hour",
+        description="Failed dashboard sign-ins per account from one client address.",
+    )
     rate_limit_sign_in_account: str = Field(
-        default="5/minute;30/hour", description="Dashboard sign-in attempts per e-mail address."
+        default="50/hour",
+        description="Failed sign-ins per account from all addresses; beyond it only "
+        "addresses without failures for the account may try.",
     )
     rate_limit_sign_in_address: str = Field(
         default="20/minute;200/hour", description="Dashboard sign-in attempts per client address."
     )
     rate_limit_storage: str = Field(
         default="memory://", description="limits storage URI, e.g. redis://127.0.0.1:6379"
+    )
+    rate_limit_storage_timeout: float = Field(
+        default=0.25,
+        gt=0,
+        le=5,
+        description="Seconds a shared rate-limit storage may take before limits count per process.",
+    )
+    rate_limit_storage_cooldown: float = Field(
+        default=5.0, gt=0, description="Seconds limits count per process after the storage failed."
+    )
+    body_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a request's body may take to arrive (408 after)."
+    )
+    max_slow_bodies: int = Field(
+        default=256, ge=1, description="Requests per process that may wait for body bytes at once."
     )
     workers_in_process: bool = True
     report_retention_days: int = Field(default=365, ge=1)
@@ -143,6 +169,7 @@ class Settings(BaseSettings):
     @field_validator(
         "rate_limit_reader",
         "rate_limit_site",
+        "rate_limit_sign_in_pair",
         "rate_limit_sign_in_account",
         "rate_limit_sign_in_address",
     )
@@ -185,26 +212,27 @@ class Settings(BaseSettings):
     @cached_property
     def reader_limits(self) -> list[RateLimitItem]:
         """Parsed per-reader limits; empty when switched off."""
-        return [] if self.rate_limit_reader == "off" else parse_many(self.rate_limit_reader)
+        return _parsed(self.rate_limit_reader)
 
     @cached_property
     def site_limits(self) -> list[RateLimitItem]:
         """Parsed per-site limits; empty when switched off."""
-        return [] if self.rate_limit_site == "off" else parse_many(self.rate_limit_site)
+        return _parsed(self.rate_limit_site)
+
+    @cached_property
+    def sign_in_pair_limits(self) -> list[RateLimitItem]:
+        """Parsed failed-sign-in limits per account and address; empty when switched off."""
+        return _parsed(self.rate_limit_sign_in_pair)
 
     @cached_property
     def sign_in_account_limits(self) -> list[RateLimitItem]:
-        """Parsed sign-in limits per account; empty when switched off."""
-        if self.rate_limit_sign_in_account == "off":
-            return []
-        return parse_many(self.rate_limit_sign_in_account)
+        """Parsed failed-sign-in limits per account; empty when switched off."""
+        return _parsed(self.rate_limit_sign_in_account)
 
     @cached_property
     def sign_in_address_limits(self) -> list[RateLimitItem]:
         """Parsed sign-in limits per client address; empty when switched off."""
-        if self.rate_limit_sign_in_address == "off":
-            return []
-        return parse_many(self.rate_limit_sign_in_address)
+        return _parsed(self.rate_limit_sign_in_address)
 
     @property
     def verify_seconds(self) -> int | None:

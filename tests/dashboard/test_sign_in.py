@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -9,6 +10,8 @@ from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
 from corrigo.config import Settings
+from corrigo.domain.sign_in import sign_in_delay
+from corrigo.http.app import create_app
 from corrigo.store.db import make_engine
 from corrigo.store.models import Editor, EditorSession
 from tests.dashboard.helpers import PASSWORD, Newsroom, csrf_of, sign_in
@@ -218,3 +221,48 @@ def test_csrf_token_is_per_session(
     sign_in(first, newsroom.admin)
     sign_in(second, newsroom.admin)
     assert csrf_of(first) != csrf_of(second)
+
+
+def test_knowing_an_editors_email_is_not_enough_to_lock_them_out(
+    newsroom: Newsroom, make_settings: Callable[..., Settings]
+) -> None:
+    settings = make_settings(
+        workers_in_process=False,
+        trusted_proxies="127.0.0.1/32",
+        rate_limit_sign_in_address="off",
+        rate_limit_sign_in_pair="3/minute",
+        rate_limit_sign_in_account="5/minute",
+    )
+    with TestClient(create_app(settings), client=("127.0.0.1", 40000)) as client:
+
+        def attempt(address: str, password: str) -> tuple[int, float]:
+            client.cookies.clear()
+            client.get("/dashboard/sign-in")
+            data = {
+                "email": newsroom.editors["news"],
+                "password": password,
+                "csrf_token": client.cookies.get("corrigo_signin") or "",
+            }
+            started = time.monotonic()
+            answer = client.post(
+                "/dashboard/sign-in",
+                data=data,
+                headers={"x-forwarded-for": address},
+                follow_redirects=False,
+            )
+            return answer.status_code, time.monotonic() - started
+
+        # One address guessing is stopped strictly, even when it then guesses right.
+        assert [attempt("203.0.113.1", "wrong guess")[0] for _ in range(3)] == [401] * 3
+        assert attempt("203.0.113.1", PASSWORD)[0] == 429
+        # Three more addresses bring the account past its own limit...
+        for address in ("203.0.113.2", "203.0.113.3", "203.0.113.4"):
+            assert attempt(address, "wrong guess")[0] == 401
+        # ...after which an address that already failed is refused at once,
+        assert attempt("203.0.113.2", "another guess")[0] == 429
+        # a new address is still checked (a wrong password stays wrong), slowed down,
+        status, elapsed = attempt("198.51.100.9", "wrong guess")
+        assert status == 401 and elapsed >= sign_in_delay(6)
+        assert attempt("198.51.100.9", PASSWORD)[0] == 429
+        # and the editor, from an address without failures, signs in.
+        assert attempt("192.0.2.10", PASSWORD)[0] == 303

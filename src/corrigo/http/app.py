@@ -14,6 +14,8 @@ from starlette.routing import Route
 
 from corrigo.config import Settings
 from corrigo.http import api, dashboard, demo, ingest, root, widget_files
+from corrigo.http.body_deadline import BodyDeadline
+from corrigo.http.edge import InboundText
 from corrigo.http.errors import EXCEPTION_HANDLERS
 from corrigo.http.headers import SecurityHeaders
 from corrigo.http.ratelimit import Limiter
@@ -25,17 +27,26 @@ from corrigo.workers.runner import background_workers, server_jobs
 
 
 async def health(request: Request) -> JSONResponse:
-    """Liveness and database reachability, for load balancers and `corrigo check`."""
+    """Liveness, database reachability and which rate-limit storage counts, for load balancers.
+
+    A failed rate-limit storage does not fail the check: reports are still accepted
+    (with per-process limits), and ``rate_limits`` says ``fallback``.
+    """
+    state = state_of(request)
+    limits = state.limiter.storage
     try:
-        await run_in_threadpool(ping, state_of(request).engine)
+        await run_in_threadpool(ping, state.engine)
     except Exception:
-        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
+        return JSONResponse(
+            {"status": "error", "database": "unreachable", "rate_limits": limits}, status_code=503
+        )
+    return JSONResponse({"status": "ok", "database": "ok", "rate_limits": limits})
 
 
 async def metrics(request: Request) -> PlainTextResponse:
     """Process counters in Prometheus text format."""
-    return PlainTextResponse(state_of(request).metrics.render())
+    state = state_of(request)
+    return PlainTextResponse(state.metrics.render(state.limiter))
 
 
 def build_state(settings: Settings) -> AppState:
@@ -48,7 +59,11 @@ def build_state(settings: Settings) -> AppState:
         writer=ReportWriter(
             make_writer_engine(settings.resolved_database_url), lambda: settings.notify_threshold
         ),
-        limiter=Limiter(settings.rate_limit_storage),
+        limiter=Limiter(
+            settings.rate_limit_storage,
+            settings.rate_limit_storage_timeout,
+            settings.rate_limit_storage_cooldown,
+        ),
         site_cache=SiteCache(engine),
     )
 
@@ -81,10 +96,15 @@ def create_app(settings: Settings) -> Starlette:
         *dashboard.routes,
         *root.routes,
     ]
+    middleware = [
+        Middleware(BodyDeadline, settings.body_timeout, settings.max_slow_bodies),
+        Middleware(InboundText),
+        Middleware(SecurityHeaders),
+    ]
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.corrigo = state

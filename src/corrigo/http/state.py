@@ -29,11 +29,19 @@ class Metrics:
         """Add to a counter."""
         self.counters[name] += amount
 
-    def render(self) -> str:
-        """The counters as Prometheus exposition text."""
+    def render(self, limiter: Limiter) -> str:
+        """The counters, and the rate limiter's storage, as Prometheus exposition text."""
         lines = ["# TYPE corrigo_events_total counter"]
         for name, value in sorted(self.counters.items()):
             lines.append(f'corrigo_events_total{{event="{name}"}} {value}')
+        fallback = int(limiter.storage == "fallback")
+        lines += [
+            "# HELP corrigo_rate_limit_fallback 1 while a failed shared storage is bypassed.",
+            "# TYPE corrigo_rate_limit_fallback gauge",
+            f"corrigo_rate_limit_fallback {fallback}",
+            "# TYPE corrigo_rate_limit_storage_errors_total counter",
+            f"corrigo_rate_limit_storage_errors_total {limiter.storage_errors}",
+        ]
         return "\n".join(lines) + "\n"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from zoneinfo import available_timezones
 
@@ -11,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from corrigo.domain.sign_in import sign_in_delay
 from corrigo.http.auth import current_editor, session_cookie_name
 from corrigo.http.client_address import client_address
 from corrigo.http.csrf import (
@@ -24,7 +26,8 @@ from corrigo.http.dashboard.auth import render, require_editor
 from corrigo.http.dashboard.forms import text_field
 from corrigo.http.dashboard.i18n import LANGUAGES
 from corrigo.http.dashboard.templating import gettext_for
-from corrigo.http.state import state_of
+from corrigo.http.ratelimit import Refusal
+from corrigo.http.state import AppState, state_of
 from corrigo.passwords import MIN_LENGTH
 from corrigo.store.accounts import (
     WeakPassword,
@@ -84,8 +87,40 @@ async def sign_in_page(request: Request) -> Response:
     return _sign_in_form(request)
 
 
+async def _sign_in_refusal(state: AppState, email: str, address: str) -> Refusal | None:
+    """Why this attempt may not even be checked, after waiting as the account's failures say.
+
+    Every attempt counts against its address. Failures count against the account and
+    address together (a strict limit) and against the account (a looser one). Once the
+    account's limit is reached only addresses without failures for it may still try,
+    so whoever knows an editor's e-mail cannot lock them out; answers for an account
+    with many failures come slower and slower (README, "Sign-in").
+    """
+    settings = state.settings
+    limiter = state.limiter
+    pair = f"{email} {address}"
+    refusal = await limiter.hit("sign-in-address", address, settings.sign_in_address_limits)
+    refusal = refusal or await limiter.check("sign-in-pair", pair, settings.sign_in_pair_limits)
+    if refusal is not None:
+        return refusal
+    account_limits = settings.sign_in_account_limits
+    refusal = await limiter.check("sign-in-account", email, account_limits)
+    if refusal is not None and await limiter.used(
+        "sign-in-pair", pair, settings.sign_in_pair_limits
+    ):
+        return refusal
+    await asyncio.sleep(sign_in_delay(await limiter.used("sign-in-account", email, account_limits)))
+    return None
+
+
+async def _count_failure(state: AppState, email: str, address: str) -> None:
+    settings = state.settings
+    await state.limiter.count("sign-in-pair", f"{email} {address}", settings.sign_in_pair_limits)
+    await state.limiter.count("sign-in-account", email, settings.sign_in_account_limits)
+
+
 async def sign_in(request: Request) -> Response:
-    """Check the credentials, rate-limited per address and per account; start a session."""
+    """Check the credentials (rate-limited, see :func:`_sign_in_refusal`); start a session."""
     state = state_of(request)
     settings = state.settings
     _ = gettext_for(request)
@@ -94,9 +129,7 @@ async def sign_in(request: Request) -> Response:
     email = text_field(form, "email", 320).strip().lower()
     password = text_field(form, "password", MAX_PASSWORD)
     address = client_address(request, settings.trusted_proxies)
-    refusal = state.limiter.hit(
-        "sign-in-address", address, settings.sign_in_address_limits
-    ) or state.limiter.hit("sign-in-account", email, settings.sign_in_account_limits)
+    refusal = await _sign_in_refusal(state, email, address)
     if refusal is not None:
         minutes = max(1, round(refusal.retry_after / 60))
         message = _("Too many sign-in attempts. Try again in {minutes} min.").format(
@@ -118,12 +151,10 @@ async def sign_in(request: Request) -> Response:
 
     token = await run_in_threadpool(attempt)
     if token is None:
+        await _count_failure(state, email, address)
         state.metrics.count("dashboard_sign_in_failed")
         return _sign_in_form(request, email, _("Wrong e-mail or password."), status=401)
-    target = form.get("next")
-    response = RedirectResponse(
-        safe_next(target if isinstance(target, str) else None), status_code=303
-    )
+    response = RedirectResponse(safe_next(text_field(form, "next", 4000)), status_code=303)
     response.set_cookie(
         session_cookie_name(settings),
         token,
