@@ -12,6 +12,7 @@ import time
 from datetime import UTC, datetime
 
 import msgspec
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
@@ -53,6 +54,12 @@ _URL_NOT_ALLOWED = InputError(
     "The page's address is not on one of the site's allowed origins.",
     "url",
     status=403,
+)
+
+
+RETRY_AFTER = b"5"
+_UNAVAILABLE = _encode(
+    ErrorBody(error="unavailable", message="The report could not be saved; please retry.")
 )
 
 
@@ -219,8 +226,7 @@ async def _create(
     except Exception:
         log.exception("report not stored")
         state.metrics.count("store_failed")
-        body = _refusal("unavailable", "The report could not be saved; please retry.")
-        await send_json(send, 503, body, [*cors, (b"retry-after", b"5")])
+        await send_json(send, 503, _UNAVAILABLE, [*cors, (b"retry-after", RETRY_AFTER)])
         return
     state.metrics.count("accepted")
     answer = Accepted(
@@ -242,6 +248,12 @@ class ReportsEndpoint:
             await _create(state, scope, head, receive, send)
         except ClientGone:  # nobody is left to answer
             return
+        except SQLAlchemyError:
+            # The store failed outside the writer (reading the site, the day's salt): the
+            # report is not stored, and the widget keeps it to send again later.
+            log.exception("ingest could not reach the store")
+            state.metrics.count("store_failed")
+            await send_json(send, 503, _UNAVAILABLE, [(b"retry-after", RETRY_AFTER)])
 
 
 routes = [Route("/api/v1/reports", ReportsEndpoint(), methods=["POST", "OPTIONS"])]
