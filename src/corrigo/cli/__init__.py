@@ -7,6 +7,7 @@ import logging
 import click
 
 from corrigo import __version__
+from corrigo.cli.backup import backup, restore
 from corrigo.cli.channels import channel
 from corrigo.cli.connectors import connector
 from corrigo.cli.demo_edit import demo_edit
@@ -38,6 +39,8 @@ COMMANDS = (
     db,
     check,
     purge,
+    backup,
+    restore,
     site,
     user,
     token,
