@@ -18,11 +18,17 @@ from corrigo.store.channels import has_email_channels
 from corrigo.store.db import make_engine, make_sessionmaker
 from corrigo.store.retention import purge_now
 
+# Seconds SIGTERM waits for requests in flight before cutting them off; the writer then
+# commits what it holds and the notifier gets its own grace (README, "Stopping").
+SHUTDOWN_TIMEOUT = 20
+
 
 def serve_app(app: ASGIApp, host: str, port: int) -> None:
     """Run an ASGI app the way `corrigo serve` does (the ingest benchmark uses it too).
 
     No access log: it would print every reader's raw IP address, which Corrigo never keeps.
+    On SIGTERM or SIGINT uvicorn stops accepting connections, lets the requests in flight
+    finish (for at most SHUTDOWN_TIMEOUT seconds), then runs the lifespan's shutdown.
     """
     uvicorn.run(
         app,
@@ -32,6 +38,7 @@ def serve_app(app: ASGIApp, host: str, port: int) -> None:
         access_log=False,
         proxy_headers=False,
         server_header=False,
+        timeout_graceful_shutdown=SHUTDOWN_TIMEOUT,
     )
 
 
