@@ -60,7 +60,9 @@ def _status_and_time(sock: socket.socket, started: float) -> tuple[int, float]:
 def test_bodies_that_never_arrive_are_answered_408_in_bounded_time(
     tmp_path: Path, sqlite_url: str, live_server_factory: Callable[[Settings], LiveServer]
 ) -> None:
-    server = _serve(tmp_path, sqlite_url, live_server_factory, body_timeout=1.0)
+    server = _serve(
+        tmp_path, sqlite_url, live_server_factory, body_timeout=1.0, max_slow_bodies=1000
+    )
     started = time.monotonic()
     sockets = [_open_slow(server) for _ in range(300)]
     with httpx.Client(base_url=server.url, timeout=10) as http:

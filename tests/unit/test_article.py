@@ -53,9 +53,9 @@ def test_hidden_root_is_still_read() -> None:
 
 
 def test_whitespace_nbsp_and_invisible_characters() -> None:
-    html = "<main>\n  one&nbsp;&nbsp;two\u2003three\u200b\u00adfour\tfive\r\n</main>"
-    # U+00AD (soft hyphen) is visible to the widget's rules: only the listed ones go.
-    assert article_texts(html) == ["one two three\u00adfour five"]
+    html = "<main>\n  one&nbsp;&nbsp;two\u2003three\u200b\u00adfour\u202e\tfive\r\n</main>"
+    # Like the widget, only what cannot be text goes (here U+202E); U+200B and U+00AD stay.
+    assert article_texts(html) == ["one two three\u200b\u00adfour five"]
 
 
 def test_each_text_node_in_nfc() -> None:
