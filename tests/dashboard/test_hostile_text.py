@@ -50,6 +50,7 @@ def test_invalid_utf8_in_json_bodies_is_malformed_json_on_every_endpoint(
         ("/api/v1/reports", report_body("news", "intergration"), "comment", NEWS_ORIGIN),
         (f"/api/v1/groups/{group}/actions", {"action": "fixed"}, "note", None),
         ("/api/v1/groups/actions", {"ids": [group], "action": "fixed"}, "note", None),
+        (f"/api/v1/groups/{group}/apply", {"correction": "x", "preview": True}, "correction", None),
     ]
     for path, template, field, origin in endpoints:
         headers = {"content-type": "application/json", **_bearer(admin_token)}

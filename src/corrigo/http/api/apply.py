@@ -16,9 +16,10 @@ from starlette.routing import Route
 
 from corrigo.connectors.apply import Outcome
 from corrigo.http.api.access import api_context
+from corrigo.http.api.request_body import read_json
 from corrigo.http.apply import ApplyAsk, apply_to_group
 from corrigo.http.csrf import require_header_token
-from corrigo.http.errors import NOT_FOUND, ApiError
+from corrigo.http.errors import NOT_FOUND
 
 MAX_BODY = 8 * 1024
 # What a reader may suggest is at most 300 characters; room for an editor's edit.
@@ -53,15 +54,7 @@ async def apply_correction(request: Request) -> JSONResponse:
     """Preview (``"preview": true``) or apply a correction to the group's article."""
     ctx = await api_context(request)
     require_header_token(request, ctx)
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise ApiError(413, "too_large", f"The body may be at most {MAX_BODY} bytes.")
-    try:
-        body = msgspec.json.decode(raw, type=ApplyBody)
-    except msgspec.ValidationError as error:
-        raise ApiError(422, "invalid", str(error)) from None
-    except msgspec.DecodeError:
-        raise ApiError(400, "malformed_json", "The body is not valid JSON.") from None
+    body = await read_json(request, ApplyBody, MAX_BODY)
     ask = ApplyAsk(body.correction, body.preview, body.base_version)
     result = await apply_to_group(
         request, ctx.site_ids, ctx.editor, request.path_params["group_id"], ask

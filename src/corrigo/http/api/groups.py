@@ -17,10 +17,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from corrigo.domain.fragment import fragment_link
-from corrigo.domain.json_body import InvalidJson, MalformedJson, decode_json
 from corrigo.domain.proposal import NOT_COMPUTED, StoredProposal
 from corrigo.domain.worddiff import word_diff
 from corrigo.http.api.access import api_context
+from corrigo.http.api.request_body import read_json
 from corrigo.http.auth import EditorContext
 from corrigo.http.csrf import require_header_token
 from corrigo.http.db import in_session
@@ -208,18 +208,6 @@ async def get_group(request: Request) -> JSONResponse:
     return JSONResponse(body)
 
 
-async def _body(request: Request, kind: type[T]) -> T:
-    raw = await request.body()
-    if len(raw) > MAX_ACTION_BODY:
-        raise ApiError(413, "too_large", f"The body may be at most {MAX_ACTION_BODY} bytes.")
-    try:
-        return decode_json(raw, kind)
-    except InvalidJson as error:
-        raise ApiError(422, "invalid", str(error)) from None
-    except MalformedJson as error:
-        raise ApiError(400, "malformed_json", str(error)) from None
-
-
 async def _decide(
     request: Request, ctx: EditorContext, ids: list[int], action: str, note: str
 ) -> list[dict[str, Any]]:
@@ -246,7 +234,7 @@ async def act_on_group(request: Request) -> JSONResponse:
     """Mark one group fixed / rejected / spam, or reopen it, with an optional note."""
     ctx = await api_context(request)
     require_header_token(request, ctx)
-    body = await _body(request, Decision)
+    body = await read_json(request, Decision, MAX_ACTION_BODY)
     groups = await _decide(request, ctx, [request.path_params["group_id"]], body.action, body.note)
     return JSONResponse(groups[0])
 
@@ -255,7 +243,7 @@ async def act_on_groups(request: Request) -> JSONResponse:
     """The same decision on several groups at once (all visible, or nothing changes)."""
     ctx = await api_context(request)
     require_header_token(request, ctx)
-    body = await _body(request, BulkDecision)
+    body = await read_json(request, BulkDecision, MAX_ACTION_BODY)
     groups = await _decide(request, ctx, body.ids, body.action, body.note)
     return JSONResponse({"items": groups})
 
