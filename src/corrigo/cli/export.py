@@ -74,6 +74,8 @@ def export(
                     site_id = site_by_key(session, site_key).id
                 except AdminError as exc:
                     raise click.BadParameter(str(exc), param_hint="--site") from None
+        if since and until and since > until:  # an empty range is surely a typing slip
+            raise click.BadParameter("the end of the date range is before its start", "--until")
         try:
             wanted = InboxFilter(site_id, status, lang, url_prefix, since, until, search)
         except InboxError as exc:

@@ -32,3 +32,11 @@ def parse_ids(raws: list[str]) -> list[int] | None:
     """Every item of `raws` as a row id, or None when any of them is not one."""
     ids = [parse_id(raw) for raw in raws]
     return None if None in ids else [value for value in ids if value is not None]
+
+
+def whole_id(value: int | float) -> int | None:
+    """A JSON number as a row id: whole (3 or 3.0, like JSON Schema's integers) and in range."""
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_ID else None

@@ -28,6 +28,7 @@ LIMITS = {
     "lang": 35,
 }
 MAX_POSITION = 10_000_000
+MAX_SITE_KEY = 64
 # BCP 47 (RFC 5646) well-formed language tag. Primary subtags of 4-8 letters are
 # syntactically allowed but none is in use, so only 2-3 letters are accepted.
 BCP47 = re.compile(
@@ -172,6 +173,14 @@ def decode(body: bytes) -> ReportIn:
         raise InputError("malformed_json", "The body is not valid JSON.", status=400) from None
 
 
+def site_key_of(raw: ReportIn) -> str:
+    """The report's site key; InputError (404, like any unknown site) when it cannot be one."""
+    site_key = raw.site.strip()
+    if not site_key or len(site_key) > MAX_SITE_KEY:
+        raise InputError("unknown_site", "This site is not known.", "site", status=404)
+    return site_key
+
+
 def validate(raw: ReportIn) -> CleanReport:
     """Clean every field and check it; raise InputError naming the first broken rule."""
     folded = clean(raw.quote.exact)
@@ -225,11 +234,8 @@ def validate(raw: ReportIn) -> CleanReport:
         raise InputError(
             "bad_client_id", "client_id must be 8-64 letters, digits, '-' or '_'.", "client_id"
         )
-    site_key = raw.site.strip()
-    if not site_key or len(site_key) > 64:
-        raise InputError("unknown_site", "This site is not known.", "site", status=404)
     return CleanReport(
-        site_key=site_key,
+        site_key=site_key_of(raw),
         url=url,
         normalized_url=normalized,
         origin=origin,

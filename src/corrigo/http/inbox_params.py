@@ -25,6 +25,17 @@ class InboxQuery:
     limit: int
 
 
+# Parameters whose documented type has no empty value: a date, a number, a choice.
+TYPED_PARAMS = ("status", "since", "until", "limit", "what", "format")
+
+
+def refuse_blank(params: Mapping[str, str]) -> None:
+    """InboxError for an empty date, number or choice (the API; forms send blanks for unset)."""
+    for name in TYPED_PARAMS:
+        if params.get(name) == "":
+            raise InboxError(name, f"{name} may not be empty; leave it out instead")
+
+
 def _day(params: Mapping[str, str], name: str) -> date | None:
     raw = params.get(name, "").strip()
     if not raw:

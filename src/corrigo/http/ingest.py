@@ -26,6 +26,7 @@ from corrigo.domain.report import (
     InputError,
     RateLimited,
     decode,
+    site_key_of,
     validate,
 )
 from corrigo.http.client_address import reader_address
@@ -175,14 +176,16 @@ async def _create(
     cors = _VARY
     site: SiteInfo | None = None
     try:
-        clean = validate(decode(await read_body(receive, head.content_length)))
-        site = await _site(state, clean.site_key)
+        raw = decode(await read_body(receive, head.content_length))
+        # The site first: its origins say who may read the other refusals.
+        site = await _site(state, site_key_of(raw))
         if site is None:
             raise _UNKNOWN_SITE
         if origin is not None:
             if not origin_allowed(origin, list(site.allowed_origins)):
                 raise _ORIGIN_NOT_ALLOWED
             cors = _cors(origin)
+        clean = validate(raw)
         if not origin_allowed(clean.origin, list(site.allowed_origins)):
             raise _URL_NOT_ALLOWED
     except InputError as error:

@@ -60,8 +60,6 @@ class InboxFilter:
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in STATUS_ORDER:
             raise InboxError("status", "status must be one of " + ", ".join(STATUS_ORDER))
-        if self.since and self.until and self.since > self.until:
-            raise InboxError("until", "the end of the date range is before its start")
         if len(self.search) > MAX_SEARCH:
             raise InboxError("q", f"search for at most {MAX_SEARCH} characters")
 

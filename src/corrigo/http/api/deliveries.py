@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from corrigo.domain.numbers import parse_whole
+from corrigo.domain.numbers import MAX_ID, parse_whole
 from corrigo.http.api.access import api_context
 from corrigo.http.csrf import require_header_token
 from corrigo.http.db import in_session
@@ -28,13 +28,12 @@ from corrigo.store.channels import (
 from corrigo.store.outbox import DELIVERY_STATUSES
 
 MAX_PAGE_SIZE = 500
-MAX_ID = 2**62
 STATUS_FILTERS = (*DELIVERY_STATUSES, "all")
 
 
 def _whole(request: Request, name: str, default: int | None, low: int, high: int) -> int | None:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
     value = parse_whole(raw, low, high)
     if value is None:
@@ -51,7 +50,7 @@ async def get_deliveries(request: Request) -> JSONResponse:
             422, "invalid", "status must be one of " + ", ".join(STATUS_FILTERS), "status"
         )
     limit = _whole(request, "limit", PAGE_SIZE, 1, MAX_PAGE_SIZE) or PAGE_SIZE
-    before = _whole(request, "before", None, 1, MAX_ID)
+    before = _whole(request, "before", None, 0, MAX_ID)
 
     def load(session: Session) -> dict[str, Any]:
         wanted = None if status == "all" else status

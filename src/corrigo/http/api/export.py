@@ -9,6 +9,7 @@ from starlette.routing import Route
 from corrigo.http.api.access import api_context
 from corrigo.http.errors import NOT_FOUND, ApiError
 from corrigo.http.export_request import download, parse_export
+from corrigo.http.inbox_params import refuse_blank
 from corrigo.store.inbox import InboxError
 from corrigo.store.triage import NotVisible
 
@@ -21,6 +22,7 @@ async def export_api(request: Request) -> Response:
     """
     ctx = await api_context(request)
     try:
+        refuse_blank(request.query_params)
         export = await parse_export(request, ctx)
     except NotVisible:
         raise NOT_FOUND from None

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from corrigo.domain.fragment import fragment_link
+from corrigo.domain.numbers import whole_id
 from corrigo.domain.proposal import NOT_COMPUTED, StoredProposal
 from corrigo.domain.worddiff import word_diff
 from corrigo.http.api.access import api_context
@@ -25,7 +26,7 @@ from corrigo.http.auth import EditorContext
 from corrigo.http.csrf import require_header_token
 from corrigo.http.db import in_session
 from corrigo.http.errors import NOT_FOUND, ApiError
-from corrigo.http.inbox_params import parse_inbox_query
+from corrigo.http.inbox_params import parse_inbox_query, refuse_blank
 from corrigo.store import triage
 from corrigo.store.checks import Verification, verification_of
 from corrigo.store.inbox import (
@@ -47,7 +48,6 @@ MAX_ACTION_BODY = 64 * 1024
 
 Action = Literal["fixed", "reject", "spam", "reopen"]
 Note = Annotated[str, msgspec.Meta(max_length=MAX_NOTE)]
-GroupId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 
 
 class Decision(msgspec.Struct, forbid_unknown_fields=True):
@@ -60,7 +60,8 @@ class Decision(msgspec.Struct, forbid_unknown_fields=True):
 class BulkDecision(msgspec.Struct, forbid_unknown_fields=True):
     """Body of one decision on several groups."""
 
-    ids: Annotated[list[GroupId], msgspec.Meta(min_length=1, max_length=MAX_BULK)]
+    # JSON Schema's integers include 3.0: whole numbers are ids (see `whole_id`).
+    ids: Annotated[list[int | float], msgspec.Meta(min_length=1, max_length=MAX_BULK)]
     action: Action
     note: Note = ""
 
@@ -181,6 +182,7 @@ async def list_groups(request: Request) -> JSONResponse:
     params = dict(request.query_params)
 
     def load(session: Session) -> dict[str, Any]:
+        refuse_blank(params)
         query = parse_inbox_query(params, session, ctx.site_ids)
         page = inbox_page(session, ctx.site_ids, query.wanted, query.after, query.limit)
         return {"items": [row_json(row) for row in page.rows], "next": page.next_cursor}
@@ -244,7 +246,10 @@ async def act_on_groups(request: Request) -> JSONResponse:
     ctx = await api_context(request)
     require_header_token(request, ctx)
     body = await read_json(request, BulkDecision, MAX_ACTION_BODY)
-    groups = await _decide(request, ctx, body.ids, body.action, body.note)
+    ids = [whole_id(value) for value in body.ids]
+    if None in ids:
+        raise ApiError(422, "invalid", f"ids are whole numbers from 1 to {MAX_ID}.", "ids")
+    groups = await _decide(request, ctx, [i for i in ids if i is not None], body.action, body.note)
     return JSONResponse({"items": groups})
 
 

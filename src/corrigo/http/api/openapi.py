@@ -10,7 +10,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from corrigo import __version__
-from corrigo.domain.report import LIMITS, MAX_BODY_BYTES, Accepted, ErrorBody, ReportIn
+from corrigo.domain.report import (
+    LIMITS,
+    MAX_BODY_BYTES,
+    MAX_SITE_KEY,
+    Accepted,
+    ErrorBody,
+    ReportIn,
+)
 from corrigo.http.api.openapi_paths import REF, editor_paths, error, group_schemas
 
 
@@ -38,6 +45,11 @@ def _with_limits(schemas: dict[str, Any]) -> dict[str, Any]:
             )
             target["maxLength"] = LIMITS[name]
     schemas["QuoteIn"]["properties"]["exact"]["minLength"] = 1
+    report = schemas["ReportIn"]["properties"]
+    report["site"].update(minLength=1, maxLength=MAX_SITE_KEY)
+    report["url"]["pattern"] = "^\\s*[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]"
+    client_id = next(s for s in report["client_id"]["anyOf"] if s.get("type") == "string")
+    client_id["pattern"] = "^[A-Za-z0-9_-]{8,64}$"
     return schemas
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 
+from corrigo.domain.numbers import MAX_ID
 from corrigo.http.api.apply import ApplyBody
 from corrigo.http.api.groups import BulkDecision, Decision
 from corrigo.http.api.proofread import MAX_BODY as MAX_PROOFREAD_BODY
@@ -34,8 +35,11 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
     return {"name": name, "in": "query", "schema": schema, "description": description}
 
 
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
 def _path_id(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+    return {"name": name, "in": "path", "required": True, "schema": ID}
 
 
 def _json(description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -45,6 +49,7 @@ def _json(description: str, schema: dict[str, Any] | None = None) -> dict[str, A
     }
 
 
+DAY = {"type": "string", "format": "date"}
 INBOX_FILTERS = [
     _query("site", {"type": "string"}, "A site's public key (404 if it is not yours)."),
     _query(
@@ -54,8 +59,8 @@ INBOX_FILTERS = [
     ),
     _query("lang", {"type": "string"}, "Page language, e.g. uk (also matches uk-UA)."),
     _query("url", {"type": "string"}, "Page addresses starting with this (a site section)."),
-    _query("since", {"type": "string", "format": "date"}, "A report on or after this day (UTC)."),
-    _query("until", {"type": "string", "format": "date"}, "A report on or before this day (UTC)."),
+    _query("since", DAY, "A report on or after this day (UTC)."),
+    _query("until", DAY, "A report on or before this day (UTC); before `since`, nothing."),
     _query(
         "q",
         {"type": "string", "maxLength": MAX_SEARCH},
@@ -67,6 +72,11 @@ INBOX_FILTERS = [
         "Only groups marked fixed whose misprint the last page check still found.",
     ),
 ]
+# Every endpoint that reads a JSON body (see corrigo.http.api.request_body).
+JSON_BODY_ERRORS = {
+    "400": error("The body is not JSON in UTF-8 (`malformed_json`)"),
+    "413": error("The body is too large"),
+}
 _COMMON = {"401": error("No session and no valid token"), "404": error("Not found, or not yours")}
 
 
@@ -75,6 +85,7 @@ def group_schemas() -> dict[str, Any]:
     _refs, components = msgspec.json.schema_components(
         [Decision, BulkDecision, ApplyBody, ProofreadBody], ref_template=REF
     )
+    components["BulkDecision"]["properties"]["ids"]["items"] = ID
     return components
 
 
@@ -89,6 +100,7 @@ def editor_paths() -> dict[str, Any]:
     """The paths of the editors' API."""
     decided = {
         "200": _json("The group(s) after the decision"),
+        **JSON_BODY_ERRORS,
         "403": error("Session without the right X-CSRF-Token"),
         "422": error("A field breaks a rule"),
         **_COMMON,
@@ -142,6 +154,7 @@ def editor_paths() -> dict[str, Any]:
                         "`applied`, `status`, `preview` (the word diff), `diff`, `connector`, "
                         "`base_version`, `revision`, `location`, `reason`"
                     ),
+                    **JSON_BODY_ERRORS,
                     "403": error("Session without the right X-CSRF-Token"),
                     "409": _json("The source changed since the preview; nothing was written"),
                     "422": _json("The words cannot be placed in the source, or a field is wrong"),
@@ -211,7 +224,11 @@ def editor_paths() -> dict[str, Any]:
                         "failed by default",
                     ),
                     _query("limit", {"type": "integer", "minimum": 1, "maximum": 500}, ""),
-                    _query("before", {"type": "integer"}, "The `next` id of the previous page."),
+                    _query(
+                        "before",
+                        {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+                        "The `next` id of the previous page.",
+                    ),
                 ],
                 "responses": {
                     "200": _json("`items` and `next`"),
