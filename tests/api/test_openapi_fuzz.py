@@ -73,6 +73,9 @@ def test_every_operation_answers_as_documented(fuzz_target: FuzzTarget) -> None:
     problems: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 8
+    # Checking a page fetches it from the site over the internet (news.example here):
+    # tests/net and the checker's tests try that endpoint against local page servers.
+    operations = [op for op in operations if not op.path.endswith("/verify")]
 
     for operation in operations:
 

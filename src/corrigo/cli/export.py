@@ -75,7 +75,9 @@ def export(
                 except AdminError as exc:
                     raise click.BadParameter(str(exc), param_hint="--site") from None
         if since and until and since > until:  # an empty range is surely a typing slip
-            raise click.BadParameter("the end of the date range is before its start", "--until")
+            raise click.BadParameter(
+                "the end of the date range is before its start", param_hint="--until"
+            )
         try:
             wanted = InboxFilter(site_id, status, lang, url_prefix, since, until, search)
         except InboxError as exc:
