@@ -117,6 +117,8 @@ def test_naughty_strings_in_dashboard_forms(
         assert answer.status_code in (303, 400), (text, answer.status_code)
         if answer.status_code == 303:
             notes.append(without_nul(text).strip())
+        if index % 3:  # admin forms: a third of the list each keeps the suite short
+            continue
         site = {"csrf_token": csrf, "name": text, "origins": f"https://s{index}.example"}
         answer = editor_client.post("/dashboard/admin/sites", data=site, follow_redirects=False)
         assert answer.status_code < 500, (text, answer.status_code)
