@@ -83,9 +83,11 @@ def test_naughty_strings_in_filters_and_exports(
     newsroom: Newsroom, admin_token: str, editor_client: TestClient
 ) -> None:
     api = {"authorization": f"Bearer {admin_token}"}
-    for text in NAUGHTY:
+    for index, text in enumerate(NAUGHTY):
         filters = {"q": text, "url": text, "lang": text}
-        for path, headers in (("/dashboard/", {}), ("/api/v1/groups", api)):
+        # The inbox page shares the API's parsing; a third of the list keeps it short.
+        pages = [("/api/v1/groups", api)] + ([("/dashboard/", {})] if index % 3 == 0 else [])
+        for path, headers in pages:
             answer = editor_client.get(path, params=filters, headers=headers)
             assert answer.status_code in (200, 400, 422), (path, text, answer.text[:200])
         typed = {name: text for name in ("status", "since", "until", "after", "limit")}
