@@ -1,3 +1,4 @@
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -101,7 +102,11 @@ def test_default_reader_limit_lets_a_proofreader_through(tmp_path: Path) -> None
     eleventh waits, and a day allows three hundred (readers sharing one address)."""
     settings = load_settings(data_dir=tmp_path, secret_key="x" * 32)
     limiter = Limiter("memory://")
-    assert [limiter.hit("reader", "r", settings.reader_limits) for _ in range(10)] == [None] * 10
-    refusal = limiter.hit("reader", "r", settings.reader_limits)
+
+    async def eleven() -> list[Refusal | None]:
+        return [await limiter.hit("reader", "r", settings.reader_limits) for _ in range(11)]
+
+    *first, refusal = asyncio.run(eleven())
+    assert first == [None] * 10
     assert refusal is not None and refusal.limit.startswith("10 per 1 minute")
     assert max(item.amount for item in settings.reader_limits) == 300
