@@ -43,7 +43,7 @@ def test_proofread_page_highlights_suspect_words(
     )
     assert "Plain &lt;script&gt;x&lt;/script&gt; <mark" in pasted.text
     refused = client.post("/dashboard/proofread", data={"csrf_token": csrf, "site": "sport"})
-    assert refused.status_code == 400 and "Choose one of your sites." in refused.text
+    assert refused.status_code == 404 and "Choose one of your sites." in refused.text
     empty = client.post("/dashboard/proofread", data={"csrf_token": csrf, "site": "news"})
     assert empty.status_code == 400 and "Paste a text" in empty.text
     inside = client.post(

@@ -19,7 +19,9 @@ from corrigo.http.api.access import api_context
 from corrigo.http.api.request_body import read_json
 from corrigo.http.apply import ApplyAsk, apply_to_group
 from corrigo.http.csrf import require_header_token
+from corrigo.http.db import in_session
 from corrigo.http.errors import NOT_FOUND
+from corrigo.store.inbox import visible_group
 
 MAX_BODY = 8 * 1024
 # What a reader may suggest is at most 300 characters; room for an editor's edit.
@@ -54,11 +56,15 @@ async def apply_correction(request: Request) -> JSONResponse:
     """Preview (``"preview": true``) or apply a correction to the group's article."""
     ctx = await api_context(request)
     require_header_token(request, ctx)
+    group_id: int = request.path_params["group_id"]
+    # Another site's group is 404 whatever the body says: its validation must not tell it exists.
+    if not await in_session(
+        request, lambda s: visible_group(s, ctx.site_ids, group_id) is not None
+    ):
+        raise NOT_FOUND
     body = await read_json(request, ApplyBody, MAX_BODY)
     ask = ApplyAsk(body.correction, body.preview, body.base_version)
-    result = await apply_to_group(
-        request, ctx.site_ids, ctx.editor, request.path_params["group_id"], ask
-    )
+    result = await apply_to_group(request, ctx.site_ids, ctx.editor, group_id, ask)
     if result is None:
         raise NOT_FOUND
     _target, outcome = result

@@ -72,12 +72,13 @@ async def proofread_submit(request: Request) -> Response:
     site = next((s for s in sites if s.public_key == values["site"]), None)
     context: dict[str, object] = {**EMPTY, "sites": sites, "values": values}
 
-    def refuse(error: str, reason: str = "") -> Response:
+    def refuse(error: str, reason: str = "", status_code: int = 400) -> Response:
         values = {**context, "error": error, "reason": reason}
-        return render(request, "proofread.html", values, status_code=400)
+        return render(request, "proofread.html", values, status_code=status_code)
 
     if site is None:
-        return refuse("site")
+        # Another site's key answers like an unknown one: 404, as everywhere else.
+        return refuse("site", status_code=404)
     if values["url"]:
         settings = state_of(request).settings
         try:
