@@ -61,21 +61,22 @@ def test_bodies_that_never_arrive_are_answered_408_in_bounded_time(
     tmp_path: Path, sqlite_url: str, live_server_factory: Callable[[Settings], LiveServer]
 ) -> None:
     server = _serve(
-        tmp_path, sqlite_url, live_server_factory, body_timeout=1.0, max_slow_bodies=1000
+        tmp_path, sqlite_url, live_server_factory, body_timeout=3.0, max_slow_bodies=1000
     )
     started = time.monotonic()
     sockets = [_open_slow(server) for _ in range(300)]
     with httpx.Client(base_url=server.url, timeout=10) as http:
-        # Meanwhile the server answers everyone else at once.
-        health_started = time.monotonic()
+        # Meanwhile the server answers everyone else, before any slow body's deadline.
         assert http.get("/healthz").status_code == 200
-        assert time.monotonic() - health_started < 1.0
         posted = http.post("/api/v1/reports", json=report(), headers={"origin": NEWS_ORIGIN})
         assert posted.status_code == 202
+        answered_within = time.monotonic() - started
     with ThreadPoolExecutor(max_workers=32) as pool:
         answers = list(pool.map(lambda sock: _status_and_time(sock, started), sockets))
     assert Counter(status for status, _ in answers) == {408: 300}
-    assert max(elapsed for _, elapsed in answers) < 10.0
+    # Served while all 300 waited (the slow bodies blocked nobody), and none waited for ever.
+    assert answered_within < min(elapsed for _, elapsed in answers)
+    assert max(elapsed for _, elapsed in answers) < 30.0
 
 
 def test_at_most_so_many_bodies_are_awaited_at_once(
