@@ -161,6 +161,9 @@ def test_rate_limits_are_shared_through_redis(
         rate_limit_reader="off",
         rate_limit_site="3/minute",
         rate_limit_storage="redis://127.0.0.1:6379",
+        # This test is about sharing counts, not about a slow Redis: on a loaded machine the
+        # default 0.25 s could open the breaker and fall back to per-process counts.
+        rate_limit_storage_timeout=5,
     )
     with TestClient(create_app(settings)) as first, TestClient(create_app(settings)) as second:
         redis.Redis.from_url("redis://127.0.0.1:6379").flushdb()
