@@ -84,7 +84,9 @@ def test_import_twice_from_mysql(run, mistape: MistapeTable, database_url: str) 
         assert uk.lang == "uk-ua"
         comments = [c for (c,) in session.execute(select(Report.comment)) if c]
         assert "<script>alert('x')</script> please fix" in comments
-        assert not any("\u202e" in c or "\x07" in c or "\u200b" in c for c in comments)
+        # The ingest's text rule: bidi overrides and controls go, a zero-width space stays.
+        assert not any("\u202e" in c or "\x07" in c for c in comments)
+        assert any("zero\u200bwidth" in c for c in comments)
         assert "é decomposed, emoji 🙂" in comments
     with engine.connect() as conn:
         dump = " ".join(
