@@ -96,8 +96,9 @@ def test_refusals_are_json(api: TestClient, admin_token: str, newsroom: Newsroom
         404,
         {"error": "not_found", "message": "No such site.", "field": "site"},
     )
-    bad = api.post("/api/v1/proofread", headers=auth, content=b"{not json")
-    assert bad.status_code == 400 and bad.json()["error"] == "bad_json"
+    for broken in (b"{not json", b'{"site": "news", "text": "\xff\xc3("}'):
+        bad = api.post("/api/v1/proofread", headers=auth, content=broken)
+        assert bad.status_code == 400 and bad.json()["error"] == "malformed_json"
     huge = "word " * (1024 * 1024 // 5 + 10)
     big = api.post("/api/v1/proofread", headers=auth, json={"site": "news", "text": huge})
     assert big.status_code == 413 and big.json()["error"] == "too_large"

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from corrigo.http.api.access import api_context
+from corrigo.http.api.request_body import read_json
 from corrigo.http.csrf import require_header_token
 from corrigo.http.db import in_session
 from corrigo.http.errors import ApiError
@@ -37,32 +38,11 @@ class ProofreadBody(msgspec.Struct, forbid_unknown_fields=True):
     text: str | None = None
 
 
-async def read_limited(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it passes `limit` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise ApiError(413, "too_large", f"The body may be at most {limit} bytes.")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, "too_large", f"The body may be at most {limit} bytes.")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 async def proofread_api(request: Request) -> JSONResponse:
     """Proofread a draft for a site the caller may see."""
     ctx = await api_context(request)
     require_header_token(request, ctx)
-    raw = await read_limited(request, MAX_BODY)
-    try:
-        body = msgspec.json.decode(raw, type=ProofreadBody)
-    except msgspec.ValidationError as exc:
-        raise ApiError(422, "invalid", str(exc)) from None
-    except msgspec.DecodeError:
-        raise ApiError(400, "bad_json", "The body is not JSON.") from None
+    body = await read_json(request, ProofreadBody, MAX_BODY)
     if (body.html is None) == (body.text is None):
         raise ApiError(422, "invalid", "Send either `html` or `text`.", "text")
 
