@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import string
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -21,6 +22,18 @@ def check_lang(lang: str) -> str:
     if not BCP47.match(lang):
         raise AdminError(f"{lang!r} is not a BCP 47 language tag such as 'en' or 'uk'")
     return lang.lower()
+
+
+SITE_KEY_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_site_key() -> str:
+    """A fresh random site key (95 bits) of letters and digits only.
+
+    URL-safe base64 can begin with "-", which a command line then reads as an option
+    (``corrigo site edit -fX…`` failed that way), so keys never hold "-" or "_".
+    """
+    return "".join(secrets.choice(SITE_KEY_ALPHABET) for _ in range(16))
 
 
 def create_site(
@@ -53,7 +66,7 @@ def create_site(
                 f"the site {same.name!r} ({same.public_key}) already has this name and origin; "
                 "add --force to create another one"
             )
-    key = public_key or secrets.token_urlsafe(12)
+    key = public_key or new_site_key()
     if find_site(session, key) is not None:
         raise AdminError(f"a site with the key {key!r} exists already")
     site = Site(
