@@ -9,7 +9,7 @@ import click
 from corrigo.cli.common import store_session
 from corrigo.passwords import generate_password
 from corrigo.store.accounts import reset_password
-from corrigo.store.admin import create_editor
+from corrigo.store.admin import create_editor, site_by_key
 from corrigo.store.tokens import create_token
 
 
@@ -54,8 +54,15 @@ def token() -> None:
 
 @token.command("create")
 @click.option("--name", default="cli", show_default=True, help="What the token is for.")
-def token_create(name: str) -> None:
-    """Create an admin API token and print it (it is shown only once)."""
+@click.option("--site", "site_key", metavar="KEY", help="Only this site (else every site).")
+@click.option("--read-only", is_flag=True, help="Only the API's GET calls (no decisions).")
+def token_create(name: str, site_key: str | None, read_only: bool) -> None:
+    """Create an admin API token and print it (it is shown only once).
+
+    `--site KEY --read-only` makes the token a WordPress dashboard widget keeps:
+    it lists that site's misprints and can change nothing.
+    """
     with store_session() as session:
-        value = create_token(session, name)
+        site_id = site_by_key(session, site_key).id if site_key is not None else None
+        value = create_token(session, name, site_id=site_id, read_only=read_only)
     click.echo(value)

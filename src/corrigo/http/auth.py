@@ -27,6 +27,7 @@ class EditorContext:
     editor: Account
     site_ids: list[int] | None  # None: every site (admin)
     csrf_token: str | None  # None when authenticated by an API token (no cookie, no CSRF)
+    read_only: bool = False  # a read-only API token: GET calls only
 
     @property
     def is_admin(self) -> bool:
@@ -72,8 +73,13 @@ def token_context(request: Request, token: str) -> EditorContext | None:
         owner = token_owner(session, token)
         if owner is None:
             return None
-        _row, editor = owner
+        row, editor = owner
         if editor is None:
-            return EditorContext(TOKEN_ACCOUNT, None, None)
-        account = account_of(editor)
-        return EditorContext(account, visible_sites(session, account), None)
+            account, site_ids = TOKEN_ACCOUNT, None
+        else:
+            account = account_of(editor)
+            site_ids = visible_sites(session, account)
+        if row.site_id is not None:
+            # A token limited to one site sees it only if its owner does.
+            site_ids = [row.site_id] if site_ids is None or row.site_id in site_ids else []
+        return EditorContext(account, site_ids, None, row.read_only)

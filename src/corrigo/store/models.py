@@ -123,6 +123,9 @@ class ApiToken(Base):
     editor_id: Mapped[int | None] = mapped_column(ForeignKey("editors.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # None: every site its owner sees; else only this one (e.g. a WordPress plugin's token).
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    read_only: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ErrorGroup(Base):

@@ -19,8 +19,19 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, name: str, editor_id: int | None = None) -> str:
-    """Create a token (for an editor, or an admin token without one) and return it in clear."""
+def create_token(
+    session: Session,
+    name: str,
+    editor_id: int | None = None,
+    *,
+    site_id: int | None = None,
+    read_only: bool = False,
+) -> str:
+    """Create a token and return it in clear.
+
+    It acts for an editor (or, without one, as an admin), limited to one site when
+    `site_id` is given and to reading (the API's GET calls) when `read_only`.
+    """
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(
         ApiToken(
@@ -28,6 +39,8 @@ def create_token(session: Session, name: str, editor_id: int | None = None) -> s
             name=name,
             editor_id=editor_id,
             created_at=datetime.now(UTC),
+            site_id=site_id,
+            read_only=read_only,
         )
     )
     return token

@@ -19,6 +19,8 @@ async def api_context(request: Request) -> EditorContext:
         ctx = await run_in_threadpool(token_context, request, token.strip())
         if ctx is None:
             raise ApiError(401, "unauthorized", "The API token is not valid.")
+        if ctx.read_only and request.method not in ("GET", "HEAD"):
+            raise ApiError(403, "read_only_token", "This API token may only read.")
         return ctx
     ctx = await current_editor(request)
     if ctx is None:

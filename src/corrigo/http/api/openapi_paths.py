@@ -17,6 +17,7 @@ from corrigo.http.api.apply import ApplyBody
 from corrigo.http.api.groups import BulkDecision, Decision
 from corrigo.http.api.proofread import MAX_BODY as MAX_PROOFREAD_BODY
 from corrigo.http.api.proofread import ProofreadBody
+from corrigo.http.api.sites import MAX_ORIGIN, ORIGIN_PATTERN
 from corrigo.store.inbox import MAX_LIMIT, MAX_SEARCH, STATUS_ORDER
 
 REF = "#/components/schemas/{name}"
@@ -211,6 +212,48 @@ def editor_paths() -> dict[str, Any]:
                 "summary": "The sites you may see (their keys filter the inbox)",
                 "security": SECURITY,
                 "responses": {"200": _json("`items`: key, name, lang"), **_COMMON},
+            },
+        },
+        "/api/v1/sites/{key}/check": {
+            "get": {
+                "summary": "Public: whether a site key exists and an origin may send its reports",
+                "description": "Needs no token (a site key is public). Says nothing else about "
+                "the site; a CMS plugin asks it when its key is pasted.",
+                "security": [],
+                "parameters": [
+                    {
+                        "name": "key",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 64},
+                    },
+                    {
+                        "name": "origin",
+                        "in": "query",
+                        "required": True,
+                        "schema": {
+                            "type": "string",
+                            "maxLength": MAX_ORIGIN,
+                            "pattern": ORIGIN_PATTERN,
+                        },
+                        "description": "The CMS's origin, e.g. https://news.example",
+                    },
+                ],
+                "responses": {
+                    "200": _json(
+                        "`site`: true, `origin_allowed`: whether reports from there are accepted",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "site": {"const": True},
+                                "origin_allowed": {"type": "boolean"},
+                            },
+                            "required": ["site", "origin_allowed"],
+                        },
+                    ),
+                    "404": error("No site has this key"),
+                    "422": error("origin is missing or not like https://host[:port]"),
+                },
             },
         },
         "/api/v1/deliveries": {
