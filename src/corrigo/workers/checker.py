@@ -35,11 +35,16 @@ from corrigo.workers.notifier import worker_name
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# A checked page: its groups' outcomes and what to keep of it (see check_page).
+Finished = tuple[ClaimedPage, list[CheckResult], tuple[str, str, list[str] | None] | None]
 
 HOST_GAP = 1.0  # seconds between two requests to one host
 PER_SITE = 2  # pages of one site in flight
 LEASE = timedelta(seconds=120)  # far longer than one fetch may take (10 s)
 DB_THREADS = 4
+# Pages are claimed a few at a time, not one per freed slot: each claim is a
+# transaction, and one per page was a third of a round's store work.
+CLAIM_SHARE = 4  # claim once a quarter of the slots are free
 
 
 def utc_now() -> datetime:
@@ -127,6 +132,10 @@ class Checker:
         self._db_threads = anyio.CapacityLimiter(DB_THREADS)
         self._tasks: set[asyncio.Task[None]] = set()
         self._slot_free = asyncio.Event()  # a check ended: there is room to claim another
+        # Finished pages wait here for the writer, which writes all that wait in one
+        # transaction (a group commit): no delay when checks are few, fewer commits when many.
+        self._unwritten: list[tuple[Finished, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def _db(self, work: Callable[..., T], *args: Any) -> T:
         """Run `work(conn, *args)` in one transaction on a worker thread."""
@@ -142,6 +151,8 @@ class Checker:
         log.info("page checker %s started", self.name)
         try:
             while not stop.is_set():
+                # Cleared before the claim, not after: a check that ends meanwhile wakes the wait.
+                self._slot_free.clear()
                 try:
                     started = await self.step()
                 except Exception:
@@ -154,7 +165,6 @@ class Checker:
 
     async def _idle(self, stop: asyncio.Event) -> None:
         """Wait for the poll interval, a free slot, or the stop, whichever comes first."""
-        self._slot_free.clear()
         waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._slot_free.wait())]
         try:
             await asyncio.wait(
@@ -174,7 +184,7 @@ class Checker:
         """Claim free pages with due groups and start their checks."""
         now = self._clock()
         room = self.settings.verify_concurrency - len(self._tasks)
-        if room <= 0:
+        if room <= 0 or (self._tasks and room < self._claim_batch):
             return 0
         pages = await self._db(self._claim, now, room, None)
         for page in pages:
@@ -188,24 +198,52 @@ class Checker:
     ) -> list[ClaimedPage]:
         return checks.claim_pages(conn, now, self.name, now + LEASE, limit, group_ids)
 
-    def _finish(
-        self,
-        conn: Connection,
-        page: ClaimedPage,
-        results: list[CheckResult],
-        fetched: tuple[str, str, list[str] | None] | None,
-    ) -> None:
+    @property
+    def _claim_batch(self) -> int:
+        return max(1, self.settings.verify_concurrency // CLAIM_SHARE)
+
+    def _finish(self, conn: Connection, finished: Sequence[Finished]) -> None:
         now = self._clock()
-        checks.record_results(conn, page, results, now)
-        checks.release_page(conn, page.id, self.name, now, fetched)
+        for page, results, fetched in finished:
+            checks.record_results(conn, page, results, now)
+            checks.release_page(conn, page.id, self.name, now, fetched)
+
+    async def _write(self, finished: Finished) -> None:
+        """Write a page's outcomes and release it; returns once they are committed."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._unwritten.append((finished, done))
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write_waiting())
+        await done
+
+    async def _write_waiting(self) -> None:
+        try:
+            while self._unwritten:
+                batch, self._unwritten = self._unwritten, []
+                try:
+                    await self._db(self._finish, [finished for finished, _ in batch])
+                except Exception:
+                    # One page's failure must not lose the others': each alone, then.
+                    for finished, done in batch:
+                        try:
+                            await self._db(self._finish, [finished])
+                        except Exception as exc:
+                            done.set_exception(exc)
+                        else:
+                            done.set_result(None)
+                else:
+                    for _, done in batch:
+                        done.set_result(None)
+        finally:
+            self._writer = None
 
     async def _check(self, page: ClaimedPage) -> None:
         try:
             async with self._pacer.site(page.site_id):
                 await self._pacer.turn(page.url)
                 results, fetched = await check_page(page, self.settings)
-            # The outcomes and the page's release in one transaction.
-            await self._db(self._finish, page, results, fetched)
+            # The outcomes and the page's release in one transaction (see _write).
+            await self._write((page, results, fetched))
         except Exception:
             log.exception("checking %s failed", page.url)
             with contextlib.suppress(Exception):  # the lease runs out otherwise
