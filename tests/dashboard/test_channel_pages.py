@@ -13,9 +13,11 @@ from starlette.testclient import TestClient
 
 from corrigo.cli import main
 from corrigo.config import Settings
+from corrigo.store.channels import create_channel
 from corrigo.store.db import make_engine, make_sessionmaker
 from corrigo.store.models import Delivery
 from tests.dashboard.helpers import Newsroom, failed_delivery, sign_in
+from tests.workers.receivers import HttpReceiver
 
 
 def _add(client: TestClient, csrf: str, **fields: str) -> str:
@@ -111,3 +113,80 @@ def test_deliveries_lists_what_is_waiting_or_retrying(
     other = app_client()
     sign_in(other, newsroom.editors["sport"])
     assert "desk@news.example" not in other.get("/dashboard/deliveries").text
+
+
+def _channel(settings: Settings, target: str) -> int:
+    engine = make_engine(settings.resolved_database_url)
+    with make_sessionmaker(engine)() as session:
+        channel_id = create_channel(session, "news", "webhook", target, secret="s" * 24).id
+        session.commit()
+    engine.dispose()
+    return channel_id
+
+
+def _test_result(page: str) -> str:
+    found = re.search(r'<div id="test-result" class="(\w+)"[^>]*>(.*?)</div>', page, re.S)
+    assert found, page
+    return found.group(1) + ": " + " ".join(re.sub(r"<[^>]+>", " ", found.group(2)).split())
+
+
+def test_admin_sends_a_test_message_and_sees_the_answer(
+    newsroom: Newsroom, settings: Settings, app_client: Callable[..., TestClient]
+) -> None:
+    hook = HttpReceiver().start()
+    try:
+        client = app_client(notify_timeout=0.5)
+        csrf = sign_in(client, newsroom.admin)
+        channel = _channel(settings, f"{hook.url}/hooks/secret-path")
+        assert (
+            f"/dashboard/admin/channels/{channel}/test"
+            in client.get("/dashboard/admin/channels").text
+        )
+
+        def test() -> str:
+            answer = client.post(
+                f"/dashboard/admin/channels/{channel}/test", data={"csrf_token": csrf}
+            )
+            assert answer.status_code == 200
+            return _test_result(answer.text)
+
+        sent = test()
+        assert sent.startswith("flash: Test message to webhook http://127.0.0.1:")
+        assert sent.endswith("sent. The receiver answered: HTTP 200: {&#34;ok&#34;: true}")
+        assert hook.wait_for(1)[0].json()["type"] == "channel.test"
+        hook.respond = lambda _request, _index: (500, b"receiver error")
+        assert test().endswith("failed: HTTP 500: receiver error")
+        hook.respond = lambda _request, _index: (200, b"<script>alert(1)</script>")
+        assert "HTTP 200: &lt;script&gt;alert(1)&lt;/script&gt;" in test()
+        hook.delay = 60  # a receiver that hangs: the page answers anyway
+        slow = test()
+        assert "failed: timed out" in slow or "no answer within 0.5 s" in slow
+        hook.stop()
+        assert "failed: ConnectError" in test()
+        assert "secret-path" not in client.get("/dashboard/admin/channels").text
+    finally:
+        hook.stop()
+
+
+def test_only_admins_send_test_messages_with_a_csrf_token(
+    newsroom: Newsroom, settings: Settings, app_client: Callable[..., TestClient]
+) -> None:
+    hook = HttpReceiver().start()
+    try:
+        channel = _channel(settings, hook.url)
+        url = f"/dashboard/admin/channels/{channel}/test"
+        editor = app_client()
+        csrf = sign_in(editor, newsroom.editors["news"])
+        assert editor.post(url, data={"csrf_token": csrf}).status_code == 404
+        admin = app_client()
+        admin_csrf = sign_in(admin, newsroom.admin)
+        assert admin.post(url, data={}).status_code == 403
+        assert admin.post(url, data={"csrf_token": "wrong"}).status_code == 403
+        signed_out = app_client()
+        assert signed_out.post(url, follow_redirects=False).status_code == 303
+        assert hook.received == []
+        missing = "/dashboard/admin/channels/99999/test"
+        assert admin.post(missing, data={"csrf_token": admin_csrf}).status_code == 404
+        assert admin.get(url).status_code == 405
+    finally:
+        hook.stop()

@@ -3,7 +3,7 @@
 Each package may import only the layers below it (``LAYERS``); the store
 speaks every query, so ``http/``, ``cli/``, ``workers/`` and ``demo/`` build
 none; the JSON API never imports the dashboard; ``http/`` and ``cli/`` import
-``workers/`` only to start them.
+``workers/`` only to start them (or to send one channel test).
 """
 
 from __future__ import annotations
@@ -40,9 +40,10 @@ LAYERS: dict[str, set[str]] = {
         *("secretbox", "spelling", "store", "urls"),
     },
 }
-# http/ and cli/ may reach into workers/ only for what starts them: the runner, and the
-# page checker that `corrigo verify` runs once.
-WORKER_STARTERS = ("corrigo.workers.runner", "corrigo.workers.checker")
+# http/ and cli/ may reach into workers/ only for what starts them: the runner, the
+# page checker that `corrigo verify` runs once, and the one test message that
+# `corrigo channel test` and the Channels page send.
+WORKER_STARTERS = ("corrigo.workers.runner", "corrigo.workers.checker", "corrigo.workers.probe")
 # Third-party packages a layer must not import (the domain is pure; the store knows no HTTP).
 FORBIDDEN_PACKAGES = {
     "domain": {"sqlalchemy", "starlette", "httpx", "jinja2", "alembic", "uvicorn"},

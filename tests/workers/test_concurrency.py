@@ -22,13 +22,13 @@ class Counting:
     def __init__(self, inner: Sender, tally: Counter[str], worker: str) -> None:
         self._inner, self._tally, self._worker = inner, tally, worker
 
-    async def send_notice(self, target: Target, notice: Notice) -> None:
+    async def send_notice(self, target: Target, notice: Notice) -> str:
         self._tally[self._worker] += 1
-        await self._inner.send_notice(target, notice)
+        return await self._inner.send_notice(target, notice)
 
-    async def send_digest(self, target: Target, digest: Digest) -> None:
+    async def send_digest(self, target: Target, digest: Digest) -> str:
         self._tally[self._worker] += 1
-        await self._inner.send_digest(target, digest)
+        return await self._inner.send_digest(target, digest)
 
 
 def test_two_workers_share_the_deliveries_and_send_each_once(

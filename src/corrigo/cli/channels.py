@@ -1,18 +1,21 @@
-"""`corrigo channel add|list|remove`: where a site's notifications go."""
+"""`corrigo channel add|list|remove|test`: where a site's notifications go."""
 
 from __future__ import annotations
 
+import asyncio
+
 import click
 
-from corrigo.cli.common import store_session
+from corrigo.cli.common import settings_or_exit, store_session
 from corrigo.store.channels import (
+    channel_label,
     create_channel,
-    describe_target,
     list_channels,
     remove_channel,
     slack_hook_url,
 )
 from corrigo.store.models import Channel
+from corrigo.workers.probe import prepare, send_probe
 
 
 @click.group()
@@ -22,12 +25,6 @@ def channel() -> None:
 
 def _mode(row: Channel) -> str:
     return f"digest {row.digest_time} {row.timezone}" if row.digest_time else "immediate"
-
-
-def _label(row: Channel) -> str:
-    """The channel's name (when it has one), kind and where it sends."""
-    where = f"{row.kind} {describe_target(row.kind, row.target)}"
-    return f"{row.name} ({where})" if row.name else where
 
 
 def _routing(row: Channel) -> str:
@@ -98,7 +95,7 @@ def channel_add(
             author=author,
             name=name,
         )
-        line = f"channel {row.id} added: {_label(row)}, {_mode(row)}"
+        line = f"channel {row.id} added: {channel_label(row)}, {_mode(row)}"
         click.echo(f"{line}, {_routing(row)}")
         if kind == "webhook" and secret is None:
             click.echo(f"signing secret (shown once): {row.secret}")
@@ -113,7 +110,7 @@ def channel_list(site_key: str | None) -> None:
         for row, site in list_channels(session, site_key):
             state = "" if row.enabled else "\tdisabled"
             click.echo(
-                f"{row.id}\t{site.name}\t{_label(row)}\t{_mode(row)}\t{_routing(row)}{state}"
+                f"{row.id}\t{site.name}\t{channel_label(row)}\t{_mode(row)}\t{_routing(row)}{state}"
             )
 
 
@@ -124,3 +121,23 @@ def channel_remove(channel_id: int) -> None:
     with store_session() as session:
         remove_channel(session, channel_id)
     click.echo(f"channel {channel_id} removed")
+
+
+@channel.command("test")
+@click.argument("channel_id", type=int)
+def channel_test(channel_id: int) -> None:
+    """Send a test message to channel CHANNEL_ID now and print the receiver's answer.
+
+    One attempt, at most 5 seconds, outside the queue. Exits with 1 when the message
+    did not go through.
+    """
+    settings = settings_or_exit()
+    with store_session(settings) as session:
+        probe = prepare(session, channel_id, settings.base_url)
+    if probe is None:
+        raise click.ClickException(f"no channel has the id {channel_id}")
+    result = asyncio.run(send_probe(settings, probe))
+    channel_name = f"channel {channel_id} ({probe.label})"
+    if not result.ok:
+        raise click.ClickException(f"test message to {channel_name} failed: {result.answer}")
+    click.echo(f"test message to {channel_name} sent; the receiver answered: {result.answer}")

@@ -160,6 +160,14 @@ def list_channels(session: Session, site_key: str | None = None) -> list[tuple[C
     return [(channel, site) for channel, site in rows]
 
 
+def channel_with_site(session: Session, channel_id: int) -> tuple[Channel, Site] | None:
+    """One channel and its site, or None when there is no such channel."""
+    row = session.execute(
+        select(Channel, Site).join(Site, Site.id == Channel.site_id).where(Channel.id == channel_id)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
 def has_email_channels(session: Session) -> bool:
     """Whether any e-mail channel exists (they need CORRIGO_SMTP_HOST to be sent)."""
     return (
@@ -193,6 +201,12 @@ def describe_target(kind: str, target: str) -> str:
         parts = urlsplit(target)
         return f"{parts.scheme}://{parts.netloc}/…" if parts.path.strip("/") else target
     return target
+
+
+def channel_label(channel: Channel) -> str:
+    """The channel's name (when it has one), kind and where it sends, secrets hidden."""
+    where = f"{channel.kind} {describe_target(channel.kind, channel.target)}"
+    return f"{channel.name} ({where})" if channel.name else where
 
 
 PAGE_SIZE = 50

@@ -12,6 +12,8 @@ EVENT_OPENED = "group.opened"
 EVENT_THRESHOLD = "group.threshold"
 # Written by the page checker (corrigo.store.checks) for a group marked fixed that is not.
 EVENT_STILL_PRESENT = "group.still_present"
+# A message an editor sends to check a channel (`corrigo channel test`); no misprint behind it.
+EVENT_TEST = "channel.test"
 ELLIPSIS = "…"
 
 
@@ -50,6 +52,11 @@ class Notice:
         return self.event_type == EVENT_STILL_PRESENT
 
     @property
+    def is_test(self) -> bool:
+        """Whether this is a channel test, not a misprint."""
+        return self.event_type == EVENT_TEST
+
+    @property
     def page_label(self) -> str:
         """The page's title, or its address when the page had none."""
         return self.title or self.url
@@ -70,6 +77,8 @@ class Notice:
 
     def headline(self) -> str:
         """One plain sentence saying what happened."""
+        if self.is_test:
+            return "Test message: this channel works, there is no misprint to fix"
         if self.is_threshold:
             return f"{self.report_count} readers now report a misprint"
         if self.is_still_present:

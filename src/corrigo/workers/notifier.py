@@ -30,12 +30,12 @@ from corrigo.config import Settings
 from corrigo.domain.schedule import retry_delay
 from corrigo.store import outbox
 from corrigo.urls import Urls
-from corrigo.workers.channels.base import DeliveryError, Sender
+from corrigo.workers.channels.base import DeliveryError, Sender, Target
 from corrigo.workers.channels.email import EmailSender
 from corrigo.workers.channels.slack import SlackSender
 from corrigo.workers.channels.telegram import TelegramSender
 from corrigo.workers.channels.webhook import WebhookSender
-from corrigo.workers.notice import Digest
+from corrigo.workers.notice import Digest, Notice
 from corrigo.workers.sends import Send, digest_sends, notice_sends
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,38 @@ def make_senders(settings: Settings, client: httpx.AsyncClient) -> dict[str, Sen
         "slack": SlackSender(client),
         "telegram": TelegramSender(client, settings.telegram_api_base),
     }
+
+
+def send_timeout(settings: Settings, kind: str) -> float:
+    """The hard limit on one send to a channel of this kind."""
+    return settings.smtp_timeout if kind == "email" else settings.notify_timeout
+
+
+async def send_message(
+    senders: dict[str, Sender], target: Target, message: Notice | Digest, limit: float
+) -> str:
+    """Send one notice or digest to its channel within `limit` seconds.
+
+    Returns the receiver's answer; every failure, a timeout or an unexpected error
+    included, is raised as a DeliveryError.
+    """
+    sender = senders.get(target.kind)
+    if sender is None:
+        raise DeliveryError(f"unknown channel kind {target.kind!r}", permanent=True)
+    try:
+        # A hard limit around the whole send: client timeouts bound each
+        # operation, not a receiver that trickles its answer.
+        async with asyncio.timeout(limit):
+            if isinstance(message, Digest):
+                return await sender.send_digest(target, message)
+            return await sender.send_notice(target, message)
+    except DeliveryError:
+        raise
+    except TimeoutError:
+        raise DeliveryError(f"no answer within {limit:g} s") from None
+    except Exception as exc:
+        log.exception("unexpected error sending to channel %s", target.channel_id)
+        raise DeliveryError(f"{type(exc).__name__}: {exc}") from None
 
 
 class Notifier:
@@ -258,34 +290,18 @@ class Notifier:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _timeout(self, kind: str) -> float:
-        return self.settings.smtp_timeout if kind == "email" else self.settings.notify_timeout
-
     async def _send(self, job: Send) -> None:
         target = job.target
-        timeout = self._timeout(target.kind)
         error: DeliveryError | None = None
         try:
-            sender = self._senders.get(target.kind)
-            if sender is None:
-                raise DeliveryError(f"unknown channel kind {target.kind!r}", permanent=True)
-            # A hard limit around the whole send: client timeouts bound each
-            # operation, not a receiver that trickles its answer.
-            async with asyncio.timeout(timeout):
-                if isinstance(job.message, Digest):
-                    await sender.send_digest(target, job.message)
-                else:
-                    await sender.send_notice(target, job.message)
+            await send_message(
+                self._senders, target, job.message, send_timeout(self.settings, target.kind)
+            )
         except DeliveryError as exc:
             error = exc
-        except TimeoutError:
-            error = DeliveryError(f"no answer within {timeout:g} s")
         except asyncio.CancelledError:
             error = DeliveryError(STOPPED)
             raise
-        except Exception as exc:
-            log.exception("unexpected error sending to channel %s", target.channel_id)
-            error = DeliveryError(f"{type(exc).__name__}: {exc}")
         finally:
             self._in_flight[target.channel_id] -= 1
             if self._in_flight[target.channel_id] <= 0:

@@ -1,7 +1,9 @@
-"""Admin pages for notification channels: add, switch on/off, remove.
+"""Admin pages for notification channels: add, switch on/off, remove, send a test.
 
 Values are checked by `corrigo.store.channels` (shared with the CLI). A
-webhook's generated signing secret is shown once, in the answer to the POST.
+webhook's generated signing secret is shown once, in the answer to the POST;
+so is the receiver's answer to a test message (free text cannot travel in a
+redirect's address, see `notices`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from corrigo.store.channels import (
 )
 from corrigo.store.models import Channel, Site
 from corrigo.store.sites import sites_of
+from corrigo.workers.probe import ProbeResult, prepare, send_probe
 
 
 async def _list_page(
@@ -37,6 +40,7 @@ async def _list_page(
     error: str | None = None,
     values: dict[str, str] | None = None,
     secret: tuple[str, str] | None = None,
+    tested: tuple[str, ProbeResult] | None = None,
 ) -> Response:
     def load(session: Session) -> tuple[list[tuple[Channel, Site, str]], list[Site], bool]:
         channels = [
@@ -56,6 +60,7 @@ async def _list_page(
             "error": error,
             "values": values or {},
             "secret": secret,
+            "tested": tested,
             "saved": request.query_params.get("saved", ""),
             # E-mail channels without an SMTP server retry for hours, then fail: say so.
             "no_smtp": has_email and not state_of(request).settings.smtp_host,
@@ -150,9 +155,25 @@ async def delete_channel(request: Request) -> Response:
     return RedirectResponse("/dashboard/admin/channels?saved=removed", status_code=303)
 
 
+async def test_channel(request: Request) -> Response:
+    """Send a test message to a channel now and show the receiver's answer on the page."""
+    ctx = await require_admin(request)
+    await verified_form(request, ctx)
+    channel_id: int = request.path_params["channel_id"]
+    settings = state_of(request).settings
+    probe = await in_session(
+        request, lambda session: prepare(session, channel_id, settings.base_url)
+    )
+    if probe is None:
+        raise HTTPException(404)
+    result = await send_probe(settings, probe)
+    return await _list_page(request, tested=(probe.label, result))
+
+
 routes = [
     Route("/dashboard/admin/channels", channels_page, methods=["GET"]),
     Route("/dashboard/admin/channels", add_channel, methods=["POST"]),
     Route("/dashboard/admin/channels/{channel_id:id}/toggle", toggle_channel, methods=["POST"]),
     Route("/dashboard/admin/channels/{channel_id:id}/delete", delete_channel, methods=["POST"]),
+    Route("/dashboard/admin/channels/{channel_id:id}/test", test_channel, methods=["POST"]),
 ]

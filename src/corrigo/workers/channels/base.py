@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from corrigo.workers.notice import Digest, Notice
 
@@ -32,12 +33,28 @@ class Target:
     address: str
     secret: str
 
+    def scrub(self, text: str) -> str:
+        """`text` without this channel's secrets: the secret (a bot token) and the path of
+        its URL (Slack's and many webhooks' paths are secrets), for messages editors see."""
+        secrets = [self.secret]
+        if self.address.startswith(("http://", "https://")):
+            secrets += [self.address, urlsplit(self.address).path.rstrip("/")]
+        for secret in secrets:
+            if secret:
+                text = text.replace(secret, "***")
+        return text
+
 
 class Sender(Protocol):
-    """Delivers notices and digests to channels of one kind."""
+    """Delivers notices and digests to channels of one kind.
 
-    async def send_notice(self, target: Target, notice: Notice) -> None:
-        """Send one event; raise DeliveryError when it did not go through."""
+    Both methods return the receiver's answer in a line (``HTTP 200: ok``, the SMTP
+    server's reply), shown by a channel test; they raise DeliveryError when the
+    message did not go through.
+    """
 
-    async def send_digest(self, target: Target, digest: Digest) -> None:
-        """Send one digest; raise DeliveryError when it did not go through."""
+    async def send_notice(self, target: Target, notice: Notice) -> str:
+        """Send one event."""
+
+    async def send_digest(self, target: Target, digest: Digest) -> str:
+        """Send one digest."""

@@ -13,6 +13,7 @@ import aiosmtplib
 
 from corrigo.config import Settings
 from corrigo.workers.channels.base import DeliveryError, Target
+from corrigo.workers.channels.http import snippet
 from corrigo.workers.notice import Digest, Notice
 from corrigo.workers.render.email import EmailContent, digest_email, notice_email
 
@@ -53,13 +54,13 @@ class EmailSender:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
 
-    async def _send(self, target: Target, message_id: str, content: EmailContent) -> None:
+    async def _send(self, target: Target, message_id: str, content: EmailContent) -> str:
         settings = self._settings
         if not settings.smtp_host:
             raise DeliveryError("CORRIGO_SMTP_HOST is not set")
         message = build_message(settings.smtp_from, target.address, message_id, content)
         try:
-            await aiosmtplib.send(
+            _refused, reply = await aiosmtplib.send(
                 message,
                 sender=settings.smtp_from,
                 recipients=[target.address],
@@ -83,11 +84,13 @@ class EmailSender:
             raise DeliveryError(f"SMTP {exc.code}: {exc.message}", permanent=final) from None
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"{type(exc).__name__}: {exc}") from None
+        # The message is sent to one recipient, so it was accepted whole: DATA answered 250.
+        return f"SMTP 250: {snippet(reply)}"
 
-    async def send_notice(self, target: Target, notice: Notice) -> None:
+    async def send_notice(self, target: Target, notice: Notice) -> str:
         """Mail one event."""
-        await self._send(target, notice.event_id, notice_email(notice))
+        return await self._send(target, notice.event_id, notice_email(notice))
 
-    async def send_digest(self, target: Target, digest: Digest) -> None:
+    async def send_digest(self, target: Target, digest: Digest) -> str:
         """Mail one digest."""
-        await self._send(target, digest.digest_id, digest_email(digest))
+        return await self._send(target, digest.digest_id, digest_email(digest))

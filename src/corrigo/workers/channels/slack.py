@@ -19,13 +19,14 @@ class SlackSender:
     def __init__(self, client: httpx.AsyncClient) -> None:
         self._client = client
 
-    async def _post(self, target: Target, payload: dict[str, Any]) -> None:
-        await post(self._client, target.address, msgspec.json.encode(payload))
+    async def _post(self, target: Target, payload: dict[str, Any]) -> str:
+        answer = await post(self._client, target.address, msgspec.json.encode(payload))
+        return answer.summary()
 
-    async def send_notice(self, target: Target, notice: Notice) -> None:
+    async def send_notice(self, target: Target, notice: Notice) -> str:
         """Post one event."""
-        await self._post(target, slack.notice_payload(notice))
+        return await self._post(target, slack.notice_payload(notice))
 
-    async def send_digest(self, target: Target, digest: Digest) -> None:
+    async def send_digest(self, target: Target, digest: Digest) -> str:
         """Post one digest."""
-        await self._post(target, slack.digest_payload(digest))
+        return await self._post(target, slack.digest_payload(digest))

@@ -18,7 +18,7 @@ class TelegramSender:
         self._client = client
         self._api_base = api_base.rstrip("/")
 
-    async def _send(self, target: Target, text: str) -> None:
+    async def _send(self, target: Target, text: str) -> str:
         body = msgspec.json.encode(
             {
                 "chat_id": target.address,
@@ -30,25 +30,26 @@ class TelegramSender:
         )
         url = f"{self._api_base}/bot{target.secret}/sendMessage"
         try:
-            response = await post(self._client, url, body)
+            answer = await post(self._client, url, body)
         except DeliveryError as exc:
             # The bot token is part of the URL; keep it out of stored errors.
             raise DeliveryError(
-                str(exc).replace(target.secret, "***"),
-                permanent=exc.permanent,
-                retry_after=exc.retry_after,
+                target.scrub(str(exc)), permanent=exc.permanent, retry_after=exc.retry_after
             ) from None
         try:
-            answer = msgspec.json.decode(response.content)
+            reply = msgspec.json.decode(answer.body)
         except msgspec.DecodeError:
-            raise DeliveryError("Telegram answered with something that is not JSON") from None
-        if not isinstance(answer, dict) or answer.get("ok") is not True:
-            raise DeliveryError(f"Telegram refused the message: {answer!r}"[:300])
+            raise DeliveryError(
+                f"Telegram answered with something that is not JSON ({answer.summary()})"
+            ) from None
+        if not isinstance(reply, dict) or reply.get("ok") is not True:
+            raise DeliveryError(target.scrub(f"Telegram refused the message: {answer.summary()}"))
+        return target.scrub(answer.summary())
 
-    async def send_notice(self, target: Target, notice: Notice) -> None:
+    async def send_notice(self, target: Target, notice: Notice) -> str:
         """Send one event."""
-        await self._send(target, telegram.notice_text(notice))
+        return await self._send(target, telegram.notice_text(notice))
 
-    async def send_digest(self, target: Target, digest: Digest) -> None:
+    async def send_digest(self, target: Target, digest: Digest) -> str:
         """Send one digest."""
-        await self._send(target, telegram.digest_text(digest))
+        return await self._send(target, telegram.digest_text(digest))

@@ -20,18 +20,21 @@ class WebhookSender:
         self._client = client
         self._clock = clock
 
-    async def _post(self, target: Target, event_id: str, event_type: str, body: bytes) -> None:
+    async def _post(self, target: Target, event_id: str, event_type: str, body: bytes) -> str:
         # Signed at send time, so a retry hours later carries a fresh timestamp.
         stamp = int(self._clock())
         headers = webhook.headers(event_id, event_type, target.secret, stamp, body)
-        await post(self._client, target.address, body, headers)
+        answer = await post(self._client, target.address, body, headers)
+        return answer.summary()
 
-    async def send_notice(self, target: Target, notice: Notice) -> None:
+    async def send_notice(self, target: Target, notice: Notice) -> str:
         """POST one event."""
-        await self._post(target, notice.event_id, notice.event_type, webhook.notice_body(notice))
+        return await self._post(
+            target, notice.event_id, notice.event_type, webhook.notice_body(notice)
+        )
 
-    async def send_digest(self, target: Target, digest: Digest) -> None:
+    async def send_digest(self, target: Target, digest: Digest) -> str:
         """POST one digest."""
-        await self._post(
+        return await self._post(
             target, digest.digest_id, webhook.DIGEST_EVENT, webhook.digest_body(digest)
         )

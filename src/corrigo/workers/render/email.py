@@ -52,6 +52,8 @@ def _subject(text: str) -> str:
 
 def notice_subject(notice: Notice) -> str:
     """'[Site] Misprint: “word” in Page title' (or the reader count past the threshold)."""
+    if notice.is_test:
+        return _subject(f"[{notice.site_name}] Test message from Corrigo (no misprint)")
     what = f"{notice.report_count} readers report" if notice.is_threshold else "Misprint:"
     if notice.is_still_present:
         what = "Still on the page:"
