@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from corrigo.cli import main
 from corrigo.config import Settings
-from corrigo.store.db import make_engine, make_sessionmaker
+from corrigo.store.db import make_engine, make_sessionmaker, schema_state, upgrade
 from corrigo.store.tokens import create_token
 from tests.conftest import NEWS_ORIGIN, SECRET, LiveServer, settings_for
 from tests.dashboard.helpers import report_body, setup_newsroom
@@ -114,6 +114,18 @@ def test_restore_refuses_what_is_not_a_backup(tmp_path: Path, sqlite_url: str) -
     sqlite3.connect(empty).close()
     code, output = _cli(tmp_path / "data", sqlite_url, "restore", str(empty))
     assert code == 1 and "not a Corrigo backup" in output
+
+
+def test_restore_brings_an_older_backup_up_to_date(tmp_path: Path, sqlite_url: str) -> None:
+    # Restoring is one of the steps that migrate: the store it puts back is ready to serve.
+    old = tmp_path / "old.db"
+    upgrade(f"sqlite:///{old}", "0003")
+    code, output = _cli(tmp_path / "data", sqlite_url, "restore", str(old))
+    assert code == 0, output
+    state = schema_state(sqlite_url)
+    assert state.up_to_date
+    code, output = _cli(tmp_path / "data", sqlite_url, "site", "list")
+    assert code == 0, output
 
 
 @pytest.mark.parametrize("command", ["backup", "restore"])

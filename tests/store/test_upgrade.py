@@ -11,12 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import JSON, Boolean, DateTime, Engine, Integer, MetaData, String, select, text
 
 from corrigo.store.db import alembic_config, make_engine, upgrade
-from tests.conftest import _pg_url
 
 FIRST_RELEASE = "0001"
 # The tables of the first release, parents before children.
@@ -37,28 +35,6 @@ TABLES = (
 ROWS = 12
 TEXTS = ("Budget approved", "Київ", "👨\u200d🦰 می\u200cخواهم", "a'b\"c\\d", "=SUM(A1)", "")
 START = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Any) -> Any:
-    """An empty database of each kind, dropped afterwards."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'old.db'}"
-        return
-    import uuid
-
-    import psycopg
-
-    from tests.conftest import PG_SERVER
-
-    name = f"corrigo_upgrade_{uuid.uuid4().hex[:10]}"
-    admin = psycopg.connect(PG_SERVER, autocommit=True, connect_timeout=5)
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield _pg_url(name)
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
 
 def _value(table: str, column: Any, index: int) -> Any:

@@ -31,5 +31,7 @@ def restore(file: Path) -> None:
         restore_sqlite(file, sqlite_path(settings.resolved_database_url))
     except BackupError as error:
         raise click.ClickException(str(error)) from None
-    migrate(settings)  # a backup from an older release is brought up to date
+    # Part of restoring: a backup made by an older release is brought up to this
+    # release's schema, so that the store it restores is ready for `corrigo serve`.
+    migrate(settings)
     click.echo(f"restored from {file}")

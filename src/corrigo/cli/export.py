@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from corrigo.cli.common import migrate, settings_or_exit
+from corrigo.cli.common import require_current, settings_or_exit
 from corrigo.store.admin import AdminError
 from corrigo.store.db import make_engine, make_sessionmaker
 from corrigo.store.export import FORMATS, WHATS, Format, What, export_chunks
@@ -63,7 +63,7 @@ def export(
     Text cells that a spreadsheet would run as a formula are neutralised in CSV.
     """
     settings = settings_or_exit()
-    migrate(settings)
+    require_current(settings)
     engine = make_engine(settings.resolved_database_url)
     sessions = make_sessionmaker(engine)
     try:

@@ -1,7 +1,8 @@
 """`corrigo proofread (URL | FILE | -)`: check a draft before it is published.
 
 Exit codes: 1 when something was found, 0 when the text is clean, 2 on bad input
-(a file that cannot be read, a URL that cannot be fetched, an unknown site).
+(a file that cannot be read, a URL that cannot be fetched, an unknown site, a
+store whose schema is behind this release).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from corrigo.cli.common import migrate, settings_or_exit
+from corrigo.cli.common import require_current, settings_or_exit
 from corrigo.config import Settings
 from corrigo.net.fetch import Unreachable, fetch_page, user_agent
 from corrigo.spelling.drafts import DraftSite, draft_text, proofread_sync
@@ -113,7 +114,10 @@ def proofread_command(source: str, site_key: str | None, lang: str, fmt: str) ->
     engine = None
     try:
         if site_key:
-            migrate(settings)
+            try:
+                require_current(settings)
+            except click.ClickException as exc:  # 1 would read as "misprints found"
+                raise BadInput(exc.message) from None
             engine = make_engine(settings.resolved_database_url)
             sessions = make_sessionmaker(engine)
             with sessions() as session:

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import socket
+import sys
 
 import click
 import uvicorn
 from starlette.types import ASGIApp
 
-from corrigo.cli.common import migrate, settings_or_exit, store_session
+from corrigo.cli.common import migrate, require_current, settings_or_exit, store_session
 from corrigo.config import Settings
 from corrigo.demo import PASSWORD_FILE, DemoAccount, ensure_demo
 from corrigo.demo.articles import ARTICLES
 from corrigo.http.app import create_app
 from corrigo.spelling import dictionaries
 from corrigo.store.channels import has_email_channels
-from corrigo.store.db import make_engine, make_sessionmaker
+from corrigo.store.db import SchemaState, make_engine, make_sessionmaker, schema_state
 from corrigo.store.retention import purge_now
 
 # Seconds SIGTERM waits for requests in flight before cutting them off; the writer then
@@ -48,7 +49,7 @@ DEMO_READER_LIMIT = "60/minute;600/hour;2000/day"
 
 
 def _run(settings: Settings, host: str, port: int) -> None:
-    migrate(settings)
+    migrate(settings)  # serve and demo are two of the three commands that migrate
     serve_app(create_app(settings), host, port)
 
 
@@ -100,6 +101,7 @@ def demo(host: str, port: int) -> None:
         settings.verify_allow_private = True
     if "rate_limit_reader" not in settings.model_fields_set:
         settings.rate_limit_reader = DEMO_READER_LIMIT
+    migrate(settings)
     with store_session(settings) as session:
         account = ensure_demo(session, settings.base_url, settings.data_dir)
     click.echo(_demo_banner(settings, account))
@@ -177,13 +179,30 @@ def _has_email_channels(settings: Settings) -> bool:
         engine.dispose()
 
 
+def _schema_report(state: SchemaState) -> str:
+    """What `corrigo check` says about the schema: its revision and what is pending."""
+    if state.up_to_date:
+        return f"schema at {state.current} (up to date)"
+    problem = state.problem()
+    if state.known and state.pending:
+        problem = f"{problem}; pending: {', '.join(state.pending)}"
+    return f"error: {problem}"
+
+
 @click.command()
 def check() -> None:
-    """Check the configuration and the database, and list the spelling dictionaries."""
+    """Check the configuration and the database, and list the spelling dictionaries.
+
+    Reports pending migrations without applying them (exit 1 when there are any).
+    """
     settings = settings_or_exit()
-    migrate(settings)
-    click.echo(f"configuration ok; database {settings.resolved_database_url.split('@')[-1]} ok")
-    if not settings.smtp_host and _has_email_channels(settings):
+    shown = settings.resolved_database_url.split("@")[-1]
+    try:
+        state = schema_state(settings.resolved_database_url)
+    except Exception as exc:
+        raise click.ClickException(f"cannot read the database {shown}: {exc}") from None
+    click.echo(f"configuration ok; database {shown} reachable; {_schema_report(state)}")
+    if state.up_to_date and not settings.smtp_host and _has_email_channels(settings):
         click.echo(
             "warning: e-mail channels exist but CORRIGO_SMTP_HOST is not set; "
             "their messages are retried for hours and then fail"
@@ -193,6 +212,8 @@ def check() -> None:
         click.echo("spelling dictionaries: " + " ".join(installed))
     else:
         click.echo("spelling dictionaries: none (no dictionary proposals; see the README)")
+    if not state.up_to_date:
+        sys.exit(1)
 
 
 @click.command()
@@ -208,7 +229,7 @@ def purge(days: int | None) -> None:
     The workers do the same every day on their own; this is for running it at once.
     """
     settings = settings_or_exit()
-    migrate(settings)
+    require_current(settings)
     engine = make_engine(settings.resolved_database_url)
     try:
         result = purge_now(engine, days or settings.report_retention_days)

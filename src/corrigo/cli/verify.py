@@ -6,7 +6,7 @@ import asyncio
 
 import click
 
-from corrigo.cli.common import migrate, settings_or_exit, store_session
+from corrigo.cli.common import settings_or_exit, store_session
 from corrigo.store.admin import site_by_key
 from corrigo.store.checks import groups_to_verify
 from corrigo.store.db import make_engine
@@ -25,7 +25,6 @@ def verify(site_key: str | None, group_ids: tuple[int, ...], every: bool) -> Non
     fixed by the checker, as in the workers' own rounds.
     """
     settings = settings_or_exit()
-    migrate(settings)
     with store_session(settings) as session:
         site_id = site_by_key(session, site_key).id if site_key else None
         wanted = groups_to_verify(session.connection(), site_id, list(group_ids), every)

@@ -7,7 +7,7 @@ import signal
 
 import click
 
-from corrigo.cli.common import migrate, settings_or_exit
+from corrigo.cli.common import require_current, settings_or_exit
 from corrigo.workers.runner import run_workers
 
 
@@ -22,7 +22,7 @@ def worker(once: bool) -> None:
     their own.
     """
     settings = settings_or_exit()
-    migrate(settings)
+    require_current(settings)
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -97,5 +101,74 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Apply the migrations up to `revision` (the newest by default)."""
+    """Apply the migrations up to `revision` (the newest by default).
+
+    On PostgreSQL the migrations run under an advisory lock (see migrations/env.py):
+    several servers starting at once migrate one after the other, and the later ones
+    find nothing left to do.
+    """
     command.upgrade(alembic_config(url), revision)
+
+
+class SchemaError(Exception):
+    """The database's schema is not the one this release needs; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where a database's schema stands against this release's migrations."""
+
+    current: str | None  # None: no schema at all
+    head: str
+    pending: tuple[str, ...]  # oldest first
+    known: bool  # False: `current` comes from a newer release
+
+    @property
+    def up_to_date(self) -> bool:
+        """Whether nothing is pending and the revision is one of this release's."""
+        return self.known and not self.pending
+
+    def problem(self) -> str | None:
+        """One sentence saying what is wrong and what to run, or None when up to date."""
+        if not self.known:
+            return (
+                f"the database schema ({self.current}) is newer than this release "
+                f"(needs {self.head}): run the release that migrated it"
+            )
+        if not self.pending:
+            return None
+        if self.current is None:
+            return f"the database has no schema yet (needs {self.head}): run `corrigo db upgrade`"
+        return (
+            f"the database schema is behind this release (at {self.current}, needs "
+            f"{self.head}): run `corrigo db upgrade`"
+        )
+
+
+def schema_state(url: str) -> SchemaState:
+    """Read the database's revision and compare it with this release's, changing nothing."""
+    script = ScriptDirectory.from_config(alembic_config(url))
+    head = script.get_current_head()
+    assert head is not None  # the package always ships its migrations
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except CommandError:  # not one of ours: a newer release migrated this database
+            return SchemaState(current, head, (), known=False)
+    pending = tuple(
+        reversed([rev.revision for rev in script.iterate_revisions(head, current or "base")])
+    )
+    return SchemaState(current, head, pending, known=True)
+
+
+def require_current_schema(url: str) -> None:
+    """SchemaError unless the database is exactly at this release's newest revision."""
+    problem = schema_state(url).problem()
+    if problem is not None:
+        raise SchemaError(problem)

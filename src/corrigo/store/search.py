@@ -17,18 +17,17 @@ A trigram index cannot answer a term shorter than three characters; such terms
 are matched by scanning (``LIKE``/``ILIKE``).
 
 These objects cannot be described by the ORM models (virtual tables, triggers,
-operator classes), so migration 0001 creates them with
-:func:`create_search_objects`, and :data:`SEARCH_OBJECTS` names them for the
-test that compares the migrated schema with the models.
+operator classes): migration 0001 creates them with its own SQL, and
+:data:`SEARCH_OBJECTS` names them for the test that compares the migrated
+schema with the models.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, CompoundSelect, Connection, column, select, table, text
+from sqlalchemy import ColumnElement, CompoundSelect, column, select, table, text
 from sqlalchemy import union as union_of
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -36,56 +35,12 @@ from sqlalchemy.types import Boolean
 
 from corrigo.store.models import ErrorGroup
 
-log = logging.getLogger(__name__)
-
 # The shortest term a trigram index can look up.
 MIN_INDEXED = 3
 
-_SQLITE_DDL = [
-    "CREATE VIRTUAL TABLE search_groups USING fts5("
-    "exact, content='groups', content_rowid='id', tokenize='trigram')",
-    "CREATE TRIGGER search_groups_insert AFTER INSERT ON groups BEGIN "
-    "INSERT INTO search_groups(rowid, exact) VALUES (new.id, new.exact); END",
-    "CREATE TRIGGER search_groups_delete AFTER DELETE ON groups BEGIN "
-    "INSERT INTO search_groups(search_groups, rowid, exact) VALUES ('delete', old.id, old.exact);"
-    " END",
-    "CREATE TRIGGER search_groups_update AFTER UPDATE OF exact ON groups BEGIN "
-    "INSERT INTO search_groups(search_groups, rowid, exact) VALUES ('delete', old.id, old.exact);"
-    " INSERT INTO search_groups(rowid, exact) VALUES (new.id, new.exact); END",
-    # The rowid is the report's id.
-    "CREATE VIRTUAL TABLE search_comments USING fts5("
-    "comment, group_id UNINDEXED, site_id UNINDEXED, tokenize='trigram')",
-    "CREATE TRIGGER search_comments_insert AFTER INSERT ON reports WHEN new.comment <> '' BEGIN "
-    "INSERT INTO search_comments(rowid, comment, group_id, site_id)"
-    " VALUES (new.id, new.comment, new.group_id, new.site_id); END",
-    "CREATE TRIGGER search_comments_delete AFTER DELETE ON reports WHEN old.comment <> '' BEGIN "
-    "DELETE FROM search_comments WHERE rowid = old.id; END",
-    "CREATE TRIGGER search_comments_update AFTER UPDATE OF comment, group_id, site_id ON reports"
-    " BEGIN DELETE FROM search_comments WHERE rowid = old.id;"
-    " INSERT INTO search_comments(rowid, comment, group_id, site_id)"
-    " SELECT new.id, new.comment, new.group_id, new.site_id WHERE new.comment <> ''; END",
-]
-_POSTGRESQL_DDL = [
-    "CREATE TABLE search_comments ("
-    " report_id BIGINT CONSTRAINT search_comments_pkey PRIMARY KEY"
-    " CONSTRAINT search_comments_report REFERENCES reports (id) ON DELETE CASCADE,"
-    " group_id BIGINT NOT NULL, site_id INTEGER NOT NULL, comment TEXT NOT NULL)",
-    "CREATE FUNCTION search_comments_copy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-    " IF TG_OP = 'UPDATE' THEN DELETE FROM search_comments WHERE report_id = OLD.id; END IF;"
-    " IF NEW.comment <> '' THEN INSERT INTO search_comments"
-    " VALUES (NEW.id, NEW.group_id, NEW.site_id, NEW.comment); END IF;"
-    " RETURN NULL; END $$",
-    "CREATE TRIGGER search_comments_insert AFTER INSERT ON reports FOR EACH ROW"
-    " WHEN (NEW.comment <> '') EXECUTE FUNCTION search_comments_copy()",
-    "CREATE TRIGGER search_comments_update AFTER UPDATE OF comment, group_id, site_id"
-    " ON reports FOR EACH ROW EXECUTE FUNCTION search_comments_copy()",
-]
-_POSTGRESQL_TRIGRAMS = [
-    "CREATE INDEX search_groups_exact ON groups USING gin (exact gin_trgm_ops)",
-    "CREATE INDEX search_comments_comment ON search_comments USING gin (comment gin_trgm_ops)",
-]
-# Every table and index created here (alembic does not compare triggers or functions).
-# FTS5 adds shadow tables; its comments table keeps its own copy of the text.
+# Every table and index migration 0001 creates for searching (alembic does not compare
+# triggers or functions). FTS5 adds shadow tables; its comments table keeps its own copy
+# of the text.
 _SHADOWS = ("data", "idx", "docsize", "config")
 SEARCH_OBJECTS = frozenset(
     {
@@ -98,44 +53,6 @@ SEARCH_OBJECTS = frozenset(
         "search_groups_exact",
     }
 )
-
-
-def create_search_objects(conn: Connection) -> None:
-    """Create the comment copies and trigram indexes (called by migration 0001).
-
-    The tables are new and empty: the triggers index every row from the first.
-    """
-    if conn.dialect.name == "sqlite":
-        for statement in _SQLITE_DDL:
-            conn.execute(text(statement))
-        return
-    if conn.dialect.name != "postgresql":
-        return
-    for statement in _POSTGRESQL_DDL:
-        conn.execute(text(statement))
-    # pg_trgm ships with PostgreSQL and is a trusted extension: the owner of the
-    # database may install it. Without it searching still works, by scanning.
-    try:
-        with conn.begin_nested():
-            conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-    except Exception as exc:  # the role may lack the right; searching then scans
-        log.warning("pg_trgm is not available (%s): searches will scan", exc)
-        return
-    for statement in _POSTGRESQL_TRIGRAMS:
-        conn.execute(text(statement))
-
-
-def drop_search_objects(conn: Connection) -> None:
-    """Drop what :func:`create_search_objects` made (migration 0001's downgrade)."""
-    if conn.dialect.name == "sqlite":
-        for name in ("search_groups", "search_comments"):
-            conn.execute(text(f"DROP TABLE IF EXISTS {name}"))
-    elif conn.dialect.name == "postgresql":
-        conn.execute(text("DROP INDEX IF EXISTS search_groups_exact"))
-        conn.execute(text("DROP TABLE IF EXISTS search_comments"))
-        for trigger in ("search_comments_insert", "search_comments_update"):
-            conn.execute(text(f"DROP TRIGGER IF EXISTS {trigger} ON reports"))
-        conn.execute(text("DROP FUNCTION IF EXISTS search_comments_copy()"))
 
 
 def fts_phrase(term: str) -> str:

@@ -7,10 +7,10 @@ Create Date: 2026-11-27 05:45:33.145845
 
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 from alembic import op
-
-from corrigo.store.search import create_search_objects, drop_search_objects
 
 revision = "0001"
 down_revision = None
@@ -302,12 +302,94 @@ def upgrade() -> None:
         batch_op.create_index("ix_deliveries_due", ["status", "next_attempt_at"], unique=False)
 
     # Trigram indexes for searching quotes and comments (FTS5 / pg_trgm: not expressible
-    # in the models; see corrigo.store.search).
-    create_search_objects(op.get_bind())
+    # in the models; corrigo.store.search explains them and queries them).
+    _create_search_objects(op.get_bind())
+
+
+# The search objects as this revision made them, written out here rather than imported:
+# a migration must create the same schema whatever later code looks like.
+_SQLITE_SEARCH = [
+    "CREATE VIRTUAL TABLE search_groups USING fts5("
+    "exact, content='groups', content_rowid='id', tokenize='trigram')",
+    "CREATE TRIGGER search_groups_insert AFTER INSERT ON groups BEGIN "
+    "INSERT INTO search_groups(rowid, exact) VALUES (new.id, new.exact); END",
+    "CREATE TRIGGER search_groups_delete AFTER DELETE ON groups BEGIN "
+    "INSERT INTO search_groups(search_groups, rowid, exact) VALUES ('delete', old.id, old.exact);"
+    " END",
+    "CREATE TRIGGER search_groups_update AFTER UPDATE OF exact ON groups BEGIN "
+    "INSERT INTO search_groups(search_groups, rowid, exact) VALUES ('delete', old.id, old.exact);"
+    " INSERT INTO search_groups(rowid, exact) VALUES (new.id, new.exact); END",
+    # The rowid is the report's id.
+    "CREATE VIRTUAL TABLE search_comments USING fts5("
+    "comment, group_id UNINDEXED, site_id UNINDEXED, tokenize='trigram')",
+    "CREATE TRIGGER search_comments_insert AFTER INSERT ON reports WHEN new.comment <> '' BEGIN "
+    "INSERT INTO search_comments(rowid, comment, group_id, site_id)"
+    " VALUES (new.id, new.comment, new.group_id, new.site_id); END",
+    "CREATE TRIGGER search_comments_delete AFTER DELETE ON reports WHEN old.comment <> '' BEGIN "
+    "DELETE FROM search_comments WHERE rowid = old.id; END",
+    "CREATE TRIGGER search_comments_update AFTER UPDATE OF comment, group_id, site_id ON reports"
+    " BEGIN DELETE FROM search_comments WHERE rowid = old.id;"
+    " INSERT INTO search_comments(rowid, comment, group_id, site_id)"
+    " SELECT new.id, new.comment, new.group_id, new.site_id WHERE new.comment <> ''; END",
+]
+_POSTGRESQL_SEARCH = [
+    "CREATE TABLE search_comments ("
+    " report_id BIGINT CONSTRAINT search_comments_pkey PRIMARY KEY"
+    " CONSTRAINT search_comments_report REFERENCES reports (id) ON DELETE CASCADE,"
+    " group_id BIGINT NOT NULL, site_id INTEGER NOT NULL, comment TEXT NOT NULL)",
+    "CREATE FUNCTION search_comments_copy() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " IF TG_OP = 'UPDATE' THEN DELETE FROM search_comments WHERE report_id = OLD.id; END IF;"
+    " IF NEW.comment <> '' THEN INSERT INTO search_comments"
+    " VALUES (NEW.id, NEW.group_id, NEW.site_id, NEW.comment); END IF;"
+    " RETURN NULL; END $$",
+    "CREATE TRIGGER search_comments_insert AFTER INSERT ON reports FOR EACH ROW"
+    " WHEN (NEW.comment <> '') EXECUTE FUNCTION search_comments_copy()",
+    "CREATE TRIGGER search_comments_update AFTER UPDATE OF comment, group_id, site_id"
+    " ON reports FOR EACH ROW EXECUTE FUNCTION search_comments_copy()",
+]
+_POSTGRESQL_TRIGRAMS = [
+    "CREATE INDEX search_groups_exact ON groups USING gin (exact gin_trgm_ops)",
+    "CREATE INDEX search_comments_comment ON search_comments USING gin (comment gin_trgm_ops)",
+]
+
+
+def _create_search_objects(conn: sa.Connection) -> None:
+    """The comment copies and trigram indexes; the tables are new, so triggers see every row."""
+    if conn.dialect.name == "sqlite":
+        for statement in _SQLITE_SEARCH:
+            conn.execute(sa.text(statement))
+        return
+    if conn.dialect.name != "postgresql":
+        return
+    for statement in _POSTGRESQL_SEARCH:
+        conn.execute(sa.text(statement))
+    # pg_trgm ships with PostgreSQL and is a trusted extension: the owner of the
+    # database may install it. Without it searching still works, by scanning.
+    try:
+        with conn.begin_nested():
+            conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    except Exception as exc:  # the role may lack the right; searching then scans
+        log = logging.getLogger("alembic")
+        log.warning("pg_trgm is not available (%s): searches will scan", exc)
+        return
+    for statement in _POSTGRESQL_TRIGRAMS:
+        conn.execute(sa.text(statement))
+
+
+def _drop_search_objects(conn: sa.Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        for name in ("search_groups", "search_comments"):
+            conn.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
+    elif conn.dialect.name == "postgresql":
+        conn.execute(sa.text("DROP INDEX IF EXISTS search_groups_exact"))
+        conn.execute(sa.text("DROP TABLE IF EXISTS search_comments"))
+        for trigger in ("search_comments_insert", "search_comments_update"):
+            conn.execute(sa.text(f"DROP TRIGGER IF EXISTS {trigger} ON reports"))
+        conn.execute(sa.text("DROP FUNCTION IF EXISTS search_comments_copy()"))
 
 
 def downgrade() -> None:
-    drop_search_objects(op.get_bind())
+    _drop_search_objects(op.get_bind())
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.drop_index("ix_deliveries_due")
         batch_op.drop_index(batch_op.f("ix_deliveries_channel_id"))
