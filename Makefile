@@ -4,7 +4,7 @@ TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 export UV_LINK_MODE := copy
 
-.PHONY: demo screenshots test sync browser dictionaries wordpress node lint bench-ingest bench-spelling clean
+.PHONY: demo screenshots test sync browser dictionaries wordpress wordpress-plugin node lint bench-ingest bench-spelling clean
 
 $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
@@ -25,16 +25,22 @@ demo: sync dictionaries
 screenshots: sync browser
 	$(UV) run python scripts/dashboard_screenshots.py
 
+# Installs Debian packages as root or with password-less sudo, or says which tests will fail:
+# $(call apt_install,PACKAGES,WHAT FAILS WITHOUT THEM)
+define apt_install
+if [ "$$(id -u)" = 0 ]; then \
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+else \
+  echo "$(1) missing and cannot be installed here: $(2) will fail" >&2; \
+fi
+endef
+
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 browser:
 	@if ! command -v chromium >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    echo "chromium is missing and cannot be installed here: browser tests will fail" >&2; \
-	  fi; \
+	  $(call apt_install,chromium,browser tests); \
 	fi
 
 # Debian's spelling dictionaries for pyenchant (the one list of them; README "Spelling").
@@ -45,28 +51,22 @@ DICTIONARIES := libenchant-2-2 aspell-en hunspell-en-us hunspell-en-gb \
 
 dictionaries:
 	@if dpkg-query -W -f='$${db:Status-Abbrev}\n' $(DICTIONARIES) 2>&1 | grep -qv '^ii'; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DICTIONARIES) >/dev/null; \
-	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DICTIONARIES) >/dev/null; \
-	  else \
-	    echo "spelling dictionaries are missing and cannot be installed here: spelling tests will fail" >&2; \
-	  fi; \
+	  $(call apt_install,$(DICTIONARIES),spelling tests); \
 	fi
 
-# Debian's WordPress, PHP's CLI and its MySQL driver for the WordPress connector's tests
-# (they run a real WordPress against the local MariaDB; see tests/connectors/wordpress_site.py).
-WORDPRESS_PACKAGES := wordpress php-cli php-mysql
+# Debian's WordPress, PHP's CLI and its MySQL driver for the WordPress connector's and
+# plugin's tests (a real WordPress against the local MariaDB; see
+# tests/connectors/wordpress_site.py), and PHP_CodeSniffer for the plugin's lint.
+WORDPRESS_PACKAGES := wordpress php-cli php-mysql php-codesniffer
 wordpress:
-	@if [ ! -e /usr/share/wordpress/wp-settings.php ] || ! php -m 2>/dev/null | grep -qx mysqli; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(WORDPRESS_PACKAGES) >/dev/null; \
-	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(WORDPRESS_PACKAGES) >/dev/null; \
-	  else \
-	    echo "$(WORDPRESS_PACKAGES) are missing and cannot be installed here: WordPress tests will fail" >&2; \
-	  fi; \
+	@if [ ! -e /usr/share/wordpress/wp-settings.php ] || ! php -m 2>/dev/null | grep -qx mysqli \
+	    || ! command -v phpcs >/dev/null 2>&1; then \
+	  $(call apt_install,$(WORDPRESS_PACKAGES),WordPress tests); \
 	fi
+
+## The WordPress plugin's zip (dist/corrigo-wordpress-VERSION.zip), translations compiled
+wordpress-plugin: sync
+	$(UV) run python scripts/wordpress_plugin.py
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund

@@ -27,6 +27,7 @@ from corrigo.config import Settings, load_settings
 from corrigo.http.app import create_app
 from corrigo.store.db import make_engine, make_sessionmaker, upgrade
 from corrigo.store.models import Base
+from tests.connectors.wordpress_site import WordPress, WordPressUnavailable, start_wordpress
 from tests.net.page_server import PageServer
 
 PG_SERVER = os.environ.get("CORRIGO_TEST_PG", "postgresql://root@127.0.0.1:5432/test")
@@ -266,3 +267,15 @@ def page_server() -> Iterator[PageServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def wordpress(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPress]:
+    """A running WordPress, set up once per session for the connector's and the plugin's
+    tests; they fail with the reason when it cannot start."""
+    try:
+        site = start_wordpress(tmp_path_factory.mktemp("wordpress"))
+    except WordPressUnavailable as error:
+        pytest.fail(f"WordPress cannot start: {error}")
+    yield site
+    site.stop()

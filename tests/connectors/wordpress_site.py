@@ -49,6 +49,11 @@ class WordPress:
     app_password: str
     process: subprocess.Popen[bytes]
 
+    @property
+    def plugin_dir(self) -> Path:
+        """This WordPress's own plugins folder (WP_PLUGIN_DIR), apart from Debian's."""
+        return self.folder / "plugins"
+
     def php(self, code: str, *, installing: bool = False) -> Any:
         """Run PHP with WordPress loaded (as the admin); what the code `echo`s, as JSON."""
         script = self.folder / f"run-{uuid.uuid4().hex}.php"
@@ -65,9 +70,12 @@ class WordPress:
             [PHP, str(script)], capture_output=True, text=True, timeout=60, check=False
         )
         script.unlink()
-        if done.returncode != 0 or not done.stdout.lstrip().startswith(("{", "[", '"')):
-            raise WordPressUnavailable(f"PHP failed: {done.stdout[-500:]} {done.stderr[-500:]}")
-        return json.loads(done.stdout) if done.stdout.strip() else None
+        try:
+            if done.returncode == 0:
+                return json.loads(done.stdout) if done.stdout.strip() else None
+        except json.JSONDecodeError:
+            pass  # PHP's warnings or errors went to standard output
+        raise WordPressUnavailable(f"PHP failed: {done.stdout[-500:]} {done.stderr[-500:]}")
 
     def create(self, kind: str, slug: str, content: str) -> dict[str, Any]:
         """A published post or page with exactly this content; its id and link."""
@@ -158,7 +166,7 @@ def start_wordpress(folder: Path) -> WordPress:
         cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "plugins").mkdir(parents=True, exist_ok=True)
     (CONFIG_DIR / f"config-{name}.php").write_text(
         "<?php\n"
         f"define('DB_NAME', '{name}');\n"
@@ -169,6 +177,7 @@ def start_wordpress(folder: Path) -> WordPress:
         f"define('WP_SITEURL', '{url}');\n"
         "define('WP_ENVIRONMENT_TYPE', 'local');\n"
         f"define('WP_CONTENT_DIR', '{WORDPRESS}/wp-content');\n"
+        f"define('WP_PLUGIN_DIR', '{folder / 'plugins'}');\n"
         "define('DISABLE_WP_CRON', true);\n"
         "define('AUTOMATIC_UPDATER_DISABLED', true);\n"
         "define('WP_HTTP_BLOCK_EXTERNAL', true);\n"
@@ -179,7 +188,19 @@ def start_wordpress(folder: Path) -> WordPress:
         f"$_SERVER['WORDPRESS_CONFIG'] = '{name}';\n"
         "$path = parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH);\n"
         f"$file = '{WORDPRESS}' . $path;\n"
-        "if ($path !== '/' && is_file($file) && substr($file, -4) !== '.php') { return false; }\n"
+        # wp-admin/ and other folders: their index.php.
+        "if (is_dir($file) && is_file(rtrim($file, '/') . '/index.php')) {\n"
+        "  $path = rtrim($path, '/') . '/index.php'; $file = rtrim($file, '/') . '/index.php';\n"
+        "}\n"
+        "if ($path !== '/' && is_file($file)) {\n"
+        "  if (substr($file, -4) !== '.php') { return false; }\n"
+        # wp-login.php and the admin's scripts run themselves, as under Apache.
+        "  $_SERVER['SCRIPT_NAME'] = $_SERVER['PHP_SELF'] = $path;\n"
+        "  $_SERVER['SCRIPT_FILENAME'] = $file;\n"
+        "  chdir(dirname($file));\n"
+        "  require $file;\n"
+        "  return;\n"
+        "}\n"
         f"require '{WORDPRESS}/index.php';\n"
     )
     process = subprocess.Popen(
