@@ -4,7 +4,7 @@ TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 export UV_LINK_MODE := copy
 
-.PHONY: demo screenshots test sync browser dictionaries wordpress wordpress-plugin node lint bench-ingest bench-spelling clean
+.PHONY: demo screenshots test sync browser dictionaries wordpress wordpress-plugin wordpress-screenshots node lint bench-ingest bench-spelling clean
 
 $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)
@@ -67,6 +67,10 @@ wordpress:
 ## The WordPress plugin's zip (dist/corrigo-wordpress-VERSION.zip), translations compiled
 wordpress-plugin: sync
 	$(UV) run python scripts/wordpress_plugin.py
+
+## The README's WordPress screenshots, from a throw-away WordPress and Corrigo (needs MariaDB)
+wordpress-screenshots: sync browser wordpress
+	$(UV) run python scripts/wordpress_screenshots.py
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund

@@ -93,6 +93,24 @@ def test_one_deferred_tag_and_the_caption_on_posts_only(
     assert 'data-caption="off" defer>' in WIDGET.findall(html)[0]
     assert "corrigo-caption" not in html
 
+    # A developer's filter turns it off for one page.
+    (installed.plugin_dir / "no-widget-on-about.php").write_text(
+        "<?php\n/**\n * Plugin Name: No widget on About\n */\n"
+        "add_filter( 'corrigo_load_widget', function ( $load, $post ) {\n"
+        "\treturn $load && ! ( $post && 'plugin-about' === $post->post_name );\n"
+        "}, 10, 2 );\n"
+    )
+    switch = (
+        "require_once ABSPATH . 'wp-admin/includes/plugin.php';\n"
+        "echo json_encode({}('no-widget-on-about.php'));"
+    )
+    installed.php(switch.format("activate_plugin"))
+    try:
+        assert not WIDGET.search(fetch(page["link"]))
+        assert WIDGET.search(fetch(post["link"]))
+    finally:
+        installed.php(switch.format("deactivate_plugins"))
+
 
 def test_a_reader_reports_a_misprint_through_the_widget(
     installed: WordPress,
