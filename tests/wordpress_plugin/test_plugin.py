@@ -41,8 +41,8 @@ def save_settings(admin: Page, wordpress: WordPress, **fields: str) -> str:
     admin.goto(wordpress.url + SETTINGS)
     for name, value in fields.items():
         admin.fill(f"[name='corrigo_settings[{name}]']", value)
-    admin.click("#submit")
-    admin.wait_for_load_state()
+    with admin.expect_navigation():
+        admin.click("#submit")
     return " ".join(admin.locator(".notice, .settings-error").all_inner_texts())
 
 
