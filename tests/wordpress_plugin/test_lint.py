@@ -71,3 +71,40 @@ def test_every_string_has_a_ukrainian_translation_and_the_mo_is_compiled() -> No
     assert (PLUGIN / "languages" / "corrigo-uk.mo").read_bytes() == compiled(PO), (
         "corrigo-uk.mo is stale: run make wordpress-plugin"
     )
+
+
+# What PHP 8 added that PHP 7.4 would not parse or would not know (the plugin says 7.4+;
+# only PHP 8 is installed here, so php -l cannot tell).
+PHP8_TOKENS = ("T_MATCH", "T_NULLSAFE_OBJECT_OPERATOR", "T_ATTRIBUTE", "T_ENUM", "T_READONLY")
+PHP8_FUNCTIONS = {
+    "str_contains",
+    "str_starts_with",
+    "str_ends_with",
+    "get_debug_type",
+    "fdiv",
+    "get_resource_id",
+    "array_is_list",
+    "preg_last_error_msg",
+}
+TOKENS = """
+foreach (array_slice($argv, 1) as $file) {
+    foreach (token_get_all(file_get_contents($file)) as $token) {
+        if (is_array($token) && ($token[0] === T_STRING || strpos($token[1], "\n") === false)) {
+            echo basename($file), "\t", token_name($token[0]), "\t", $token[1], "\n";
+        }
+    }
+}
+"""
+
+
+def test_nothing_that_php_7_4_lacks() -> None:
+    files = [str(path) for path in sorted(PLUGIN.rglob("*.php"))]
+    done = subprocess.run(["php", "-r", TOKENS, *files], capture_output=True, text=True, check=True)
+    found = []
+    for line in done.stdout.splitlines():
+        name, kind, text = line.split("\t", 2)
+        if kind in PHP8_TOKENS or (kind == "T_STRING" and text.lower() in PHP8_FUNCTIONS):
+            found.append(f"{name}: {text}")
+        if kind == "T_STRING" and text in ("mixed", "never"):  # PHP 8 types
+            found.append(f"{name}: type {text}")
+    assert not found, found
