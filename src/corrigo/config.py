@@ -145,6 +145,10 @@ class Settings(BaseSettings):
         default=1.0, gt=0, le=60, description="Seconds an idle page checker waits between looks."
     )
     verify_concurrency: int = Field(default=16, ge=1, description="Pages fetched at once.")
+    demo_mode: bool = Field(
+        default=False,
+        description="Set by `corrigo demo`: the dashboard shows the demo's mailbox.",
+    )
 
     @classmethod
     def settings_customise_sources(

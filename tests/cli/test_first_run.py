@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from starlette.types import ASGIApp
 
 from corrigo.cli import main, server
 from corrigo.config import Settings
@@ -26,13 +27,14 @@ def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("CORRIGO_DATA_DIR", str(tmp_path / "data"))
     for name in ("CORRIGO_DATABASE_URL", "CORRIGO_SECRET_KEY", "CORRIGO_RATE_LIMIT_READER"):
         monkeypatch.delenv(name, raising=False)
-    served: list[Settings] = []
+    served: list[ASGIApp] = []
     monkeypatch.setattr(server, "serve_app", lambda _app, _host, _port: served.append(_app))
     runner = CliRunner()
 
     def invoke(*args: str) -> Any:
         result = runner.invoke(main, ["demo", *args], catch_exceptions=False)
         result.served = len(served)
+        result.app = served[-1] if served else None  # what `corrigo demo` would serve
         return result
 
     return invoke

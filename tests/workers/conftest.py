@@ -132,7 +132,7 @@ def make_notifier(
 ) -> Notifier:
     """A notifier with the real senders."""
     extra: dict[str, Any] = {} if clock is None else {"clock": clock}
-    return Notifier(settings, engine, make_senders(settings, client), name=name, **extra)
+    return Notifier(settings, engine, make_senders(settings, client, engine), name=name, **extra)
 
 
 def drain(settings: Settings, clock: Callable[[], datetime] | None = None) -> None:
@@ -182,7 +182,7 @@ class BackgroundNotifier:
         engine = make_engine(self.settings.resolved_database_url)
         try:
             async with make_client(self.settings.notify_timeout) as client:
-                senders = make_senders(self.settings, client)
+                senders = make_senders(self.settings, client, engine)
                 if self._wrap is not None:
                     senders = self._wrap(senders)
                 notifier = Notifier(self.settings, engine, senders, name=self.name)

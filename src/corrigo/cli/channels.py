@@ -14,6 +14,7 @@ from corrigo.store.channels import (
     remove_channel,
     slack_hook_url,
 )
+from corrigo.store.db import make_engine
 from corrigo.store.models import Channel
 from corrigo.workers.probe import prepare, send_probe
 
@@ -136,7 +137,11 @@ def channel_test(channel_id: int) -> None:
         probe = prepare(session, channel_id, settings.base_url)
     if probe is None:
         raise click.ClickException(f"no channel has the id {channel_id}")
-    result = asyncio.run(send_probe(settings, probe))
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        result = asyncio.run(send_probe(settings, probe, engine))
+    finally:
+        engine.dispose()
     channel_name = f"channel {channel_id} ({probe.label})"
     if not result.ok:
         raise click.ClickException(f"test message to {channel_name} failed: {result.answer}")

@@ -11,7 +11,7 @@ from starlette.types import ASGIApp
 
 from corrigo.cli.common import migrate, require_current, settings_or_exit, store_session
 from corrigo.config import Settings
-from corrigo.demo import PASSWORD_FILE, DemoAccount, ensure_demo
+from corrigo.demo import DEMO_MAILBOX_PATH, PASSWORD_FILE, DemoAccount, ensure_demo
 from corrigo.demo.articles import ARTICLES
 from corrigo.http.app import create_app
 from corrigo.spelling import dictionaries
@@ -101,6 +101,8 @@ def demo(host: str, port: int) -> None:
         settings.verify_allow_private = True
     if "rate_limit_reader" not in settings.model_fields_set:
         settings.rate_limit_reader = DEMO_READER_LIMIT
+    # The demo's notifications go to its mailbox, listed in the dashboard.
+    settings.demo_mode = True
     migrate(settings)
     with store_session(settings) as session:
         account = ensure_demo(session, settings.base_url, settings.data_dir)
@@ -131,6 +133,7 @@ def _demo_banner(settings: Settings, account: DemoAccount) -> str:
     ]
     rows += [
         ("Dashboard", f"{base}/dashboard/"),
+        ("Demo mailbox", f"{base}{DEMO_MAILBOX_PATH}  (the notifications editors get)"),
         ("Sign in as", account.email),
         ("Password", _password_line(settings, account)),
         ("Reader limit", settings.rate_limit_reader),

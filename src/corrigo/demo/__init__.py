@@ -14,6 +14,7 @@ from corrigo.passwords import generate_password, verify_password
 from corrigo.store.accounts import editor_by_email
 from corrigo.store.admin import create_editor, create_site
 from corrigo.store.connectors import ensure_connector
+from corrigo.store.demo_mailbox import ensure_demo_channel
 from corrigo.store.sites import find_site
 
 DEMO_SITE_KEY = "demo"
@@ -23,6 +24,8 @@ DEMO_VERIFY_INTERVAL = 30
 DEMO_EDITOR = "editor@demo.corrigo.example"
 # Where the demo keeps the editor's first password, so that a restart can print it again.
 PASSWORD_FILE = "demo_password"  # noqa: S105  (a file name, not a password)
+# The dashboard page that lists what the demo's mailbox channel received.
+DEMO_MAILBOX_PATH = "/dashboard/demo/mailbox"
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,8 @@ class DemoAccount:
 
 
 def ensure_demo(session: Session, base_url: str, data_dir: Path | None = None) -> DemoAccount:
-    """Create the demo site (with its demo connector) and its admin editor, or reuse them.
+    """Create the demo site (with its demo connector and mailbox channel) and its admin editor,
+    or reuse them.
 
     The editor's password is generated once, when the editor is created, and kept in
     `data_dir` (owner-only) so that every later start prints it again without changing
@@ -57,6 +61,8 @@ def ensure_demo(session: Session, base_url: str, data_dir: Path | None = None) -
         site.verify_interval = DEMO_VERIFY_INTERVAL
     # The demo is its own small CMS: the dashboard's Apply writes into its articles.
     ensure_connector(session, site.id, "demo")
+    # Notifications with no outside server: e-mails to the editor, kept for the dashboard.
+    ensure_demo_channel(session, site.id, DEMO_EDITOR)
     editor = editor_by_email(session, DEMO_EDITOR)
     if editor is None:
         password: str | None = generate_password()

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -255,7 +256,8 @@ class Channel(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(10))  # email | webhook | slack | telegram
+    # email | webhook | slack | telegram, or demo (the demo's mailbox, made by `corrigo demo`)
+    kind: Mapped[str] = mapped_column(String(10))
     # What editors call it ("Sports desk Slack"); empty for channels made before names.
     name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     target: Mapped[str] = mapped_column(Text)  # address, URL or chat id
@@ -267,6 +269,21 @@ class Channel(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DemoMessage(Base):
+    """An e-mail the demo's mailbox channel received instead of an SMTP server (`corrigo demo`)."""
+
+    __tablename__ = "demo_messages"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel_id: Mapped[int] = mapped_column(
+        ForeignKey("channels.id", ondelete="CASCADE"), index=True
+    )
+    recipient: Mapped[str] = mapped_column(String(320))
+    # The whole message as it would go over SMTP (headers, text and HTML parts).
+    message: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class OutboxEvent(Base):

@@ -29,8 +29,10 @@ from sqlalchemy import Connection, Engine
 from corrigo.config import Settings
 from corrigo.domain.schedule import retry_delay
 from corrigo.store import outbox
+from corrigo.store.demo_mailbox import DEMO_KIND
 from corrigo.urls import Urls
 from corrigo.workers.channels.base import DeliveryError, Sender, Target
+from corrigo.workers.channels.demo import DemoMailboxSender
 from corrigo.workers.channels.email import EmailSender
 from corrigo.workers.channels.slack import SlackSender
 from corrigo.workers.channels.telegram import TelegramSender
@@ -73,10 +75,14 @@ class Outcome:
     error: DeliveryError | None
 
 
-def make_senders(settings: Settings, client: httpx.AsyncClient) -> dict[str, Sender]:
-    """One sender per channel kind, sharing one HTTP client."""
+def make_senders(
+    settings: Settings, client: httpx.AsyncClient, engine: Engine
+) -> dict[str, Sender]:
+    """One sender per channel kind, sharing one HTTP client (the demo's mailbox keeps its
+    messages in the store of `engine`)."""
     return {
         "email": EmailSender(settings),
+        DEMO_KIND: DemoMailboxSender(settings, engine),
         "webhook": WebhookSender(client),
         "slack": SlackSender(client),
         "telegram": TelegramSender(client, settings.telegram_api_base),

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from corrigo.config import Settings
@@ -80,14 +81,15 @@ def prepare(session: Session, channel_id: int, base_url: str) -> Probe | None:
     return Probe(target, notice, channel_label(channel))
 
 
-async def send_probe(settings: Settings, probe: Probe) -> ProbeResult:
+async def send_probe(settings: Settings, probe: Probe, engine: Engine) -> ProbeResult:
     """Send the test message once, within PROBE_LIMIT seconds; never raises for the
     receiver's sake (down, slow, refusing or answering garbage)."""
     target = probe.target
     limit = min(send_timeout(settings, target.kind), PROBE_LIMIT)
     async with make_client(limit) as client:
         try:
-            answer = await send_message(make_senders(settings, client), target, probe.notice, limit)
+            senders = make_senders(settings, client, engine)
+            answer = await send_message(senders, target, probe.notice, limit)
             ok = True
         except DeliveryError as exc:
             answer, ok = str(exc) or type(exc).__name__, False

@@ -42,7 +42,7 @@ async def run_workers(
     engine = engine or make_engine(settings.resolved_database_url)
     try:
         async with make_client(settings.notify_timeout) as client:
-            notifier = Notifier(settings, engine, make_senders(settings, client))
+            notifier = Notifier(settings, engine, make_senders(settings, client, engine))
             proposer = Proposer(engine)
             if once:
                 await on_spelling_thread(proposer.drain)

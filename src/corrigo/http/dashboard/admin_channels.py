@@ -166,7 +166,7 @@ async def test_channel(request: Request) -> Response:
     )
     if probe is None:
         raise HTTPException(404)
-    result = await send_probe(settings, probe)
+    result = await send_probe(settings, probe, state_of(request).engine)
     return await _list_page(request, tested=(probe.label, result))
 
 

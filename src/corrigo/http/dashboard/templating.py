@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse
 
 from corrigo.domain.quote import shown_context
 from corrigo.http.dashboard.i18n import LANGUAGES, supported, translations
+from corrigo.http.state import state_of
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -101,7 +102,8 @@ def render(
     Adds what every page needs: ``ctx`` (the EditorContext or None), ``csrf_token``,
     ``_``/``ngettext`` in the editor's language, ``lang``, ``when`` (timestamps in the
     editor's time zone), ``ago`` (relative to now), ``zone_unset`` (ask the browser),
-    ``static_url`` and ``path`` (the current path, to mark the active nav link).
+    ``static_url``, ``path`` (the current path, to mark the active nav link) and
+    ``demo_mode`` (served by `corrigo demo`: the nav links the demo's mailbox).
     """
     ctx = getattr(request.state, "editor_context", None)
     lang = request_lang(request)
@@ -120,6 +122,7 @@ def render(
         "zone_unset": ctx is not None and not ctx.editor.timezone,
         "static_url": static_url,
         "path": request.url.path,
+        "demo_mode": state_of(request).settings.demo_mode,
     }
     values.update(context)
     html = ENV.get_template(template_name).render(values)
