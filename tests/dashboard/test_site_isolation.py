@@ -44,6 +44,9 @@ NO_SITE_DATA = {
     "/dashboard/account/timezone",
     "/",  # a redirect to the dashboard
     "/favicon.ico",
+    # The public key check (no token, for CMS plugins): it says whether the key exists and
+    # the origin may send, nothing of the site; asked here with the other site's key.
+    "/api/v1/sites/{key}/check",
 }
 NO_SITE_DATA_PREFIXES = ("/demo/", "/widget")
 # Lists of the caller's own sites' things that take no site parameter: they answer
@@ -78,6 +81,7 @@ def _other_site_objects(
             "editor_id": editor_id,
             "channel_id": channel_id,
             "delivery_id": delivery_id,
+            "key": "sport",
         }
     engine.dispose()
     return ids
