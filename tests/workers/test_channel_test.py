@@ -9,12 +9,20 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from starlette.testclient import TestClient
 
 from corrigo.cli import main
 from corrigo.config import Settings
 from corrigo.workers.render import webhook
 from tests.conftest import free_port
-from tests.workers.conftest import BOT_TOKEN, CHAT_ID, add_channel, deliveries
+from tests.workers.conftest import (
+    BOT_TOKEN,
+    CHAT_ID,
+    add_channel,
+    deliveries,
+    drain,
+    send_report,
+)
 from tests.workers.receivers import Received, SmtpSink, answers, parts
 
 SECRET = "s" * 24
@@ -112,6 +120,23 @@ def test_slack_and_telegram_test_messages_keep_their_secrets_out_of_the_answer(
     assert '{"ok": true, "result": {"message_id": 7}}' in result.output
 
 
+def test_stored_errors_keep_the_secrets_out_too(
+    tuned: Callable[..., Settings], ingest: TestClient, receivers: Any
+) -> None:
+    api = receivers()
+    api.respond = lambda request, _index: (400, f"no such hook: {request.path}".encode())
+    settings = tuned(telegram_api_base=api.url + "/tg")
+    add_channel(settings, "slack", f"{api.url}/services/T000/B000/slack-secret-part")
+    add_channel(settings, "telegram", CHAT_ID, secret=BOT_TOKEN)
+    send_report(ingest)
+    drain(settings)
+    errors = [row.last_error for row in deliveries(settings)]
+    assert errors == [
+        "HTTP 400: no such hook: ***",
+        "HTTP 400: no such hook: /tg/bot***/sendMessage",
+    ]
+
+
 def test_a_receiver_that_answers_500_fails_the_test(
     notify_settings: Settings, news_site: str, receivers: Any, channel_test: Any
 ) -> None:
@@ -137,6 +162,9 @@ def test_a_receiver_that_is_down_fails_the_test(
     result = channel_test(notify_settings, mail)
     assert result.exit_code == 1
     assert "failed: SMTPConnectError" in result.output
+    result = channel_test(notify_settings.model_copy(update={"smtp_host": None}), mail)
+    assert result.exit_code == 1
+    assert "failed: CORRIGO_SMTP_HOST is not set" in result.output
 
 
 def test_a_slow_receiver_fails_the_test_at_the_timeout(

@@ -100,7 +100,8 @@ async def send_message(
     """Send one notice or digest to its channel within `limit` seconds.
 
     Returns the receiver's answer; every failure, a timeout or an unexpected error
-    included, is raised as a DeliveryError.
+    included, is raised as a DeliveryError. Neither ever holds the channel's secrets
+    (a receiver may echo its URL): errors are stored and shown to editors.
     """
     sender = senders.get(target.kind)
     if sender is None:
@@ -110,15 +111,19 @@ async def send_message(
         # operation, not a receiver that trickles its answer.
         async with asyncio.timeout(limit):
             if isinstance(message, Digest):
-                return await sender.send_digest(target, message)
-            return await sender.send_notice(target, message)
-    except DeliveryError:
-        raise
+                answer = await sender.send_digest(target, message)
+            else:
+                answer = await sender.send_notice(target, message)
+    except DeliveryError as exc:
+        raise DeliveryError(
+            target.scrub(str(exc)), permanent=exc.permanent, retry_after=exc.retry_after
+        ) from None
     except TimeoutError:
         raise DeliveryError(f"no answer within {limit:g} s") from None
     except Exception as exc:
         log.exception("unexpected error sending to channel %s", target.channel_id)
-        raise DeliveryError(f"{type(exc).__name__}: {exc}") from None
+        raise DeliveryError(target.scrub(f"{type(exc).__name__}: {exc}")) from None
+    return target.scrub(answer)
 
 
 class Notifier:

@@ -39,7 +39,7 @@ class Probe:
 @dataclass(frozen=True, slots=True)
 class ProbeResult:
     """Whether the receiver took the message, and its answer (or the error) on one line,
-    with the channel's secrets removed."""
+    without the channel's secrets (see `send_message`)."""
 
     ok: bool
     answer: str
@@ -93,4 +93,4 @@ async def send_probe(settings: Settings, probe: Probe, engine: Engine) -> ProbeR
             ok = True
         except DeliveryError as exc:
             answer, ok = str(exc) or type(exc).__name__, False
-    return ProbeResult(ok, snippet(target.scrub(answer)))
+    return ProbeResult(ok, snippet(answer))
