@@ -34,6 +34,7 @@ import psycopg
 from sqlalchemy import Engine, func, select, text
 
 from corrigo.domain.fingerprint import fingerprint, page_hash
+from corrigo.domain.lifecycle import Status, action_to
 from corrigo.store.admin import create_editor, create_site
 from corrigo.store.db import is_sqlite, make_engine, make_sessionmaker, upgrade
 from corrigo.store.models import ErrorGroup
@@ -171,7 +172,6 @@ REPORT_COLUMNS = _words(
     "comment suggestion widget_version reader_hash created_at"
 )
 EVENT_COLUMNS = _words("id group_id editor_id action from_status to_status note created_at")
-ACTIONS = {"fixed": "fix", "rejected": "reject", "spam": "spam"}
 
 
 class Generator:
@@ -255,10 +255,10 @@ class Generator:
                     first_seen + timedelta(seconds=rng.expovariate(1 / (20 * 3600))), self.now
                 )
                 event_id += 1
+                action = action_to(Status(status)).value
                 events.append(
-                    (event_id, group_id, self.editor_id, ACTIONS[status], "open", status, "",
-                     changed_at)
-                )  # fmt: skip
+                    (event_id, group_id, self.editor_id, action, "open", status, "", changed_at)
+                )
             author = f"Author {rng.randrange(40)}" if rng.random() < 0.7 else ""
             groups.append(
                 (group_id, site_id, print_, url, page_hash(key, url), title, lang, author, exact,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from corrigo.config import Settings
+from corrigo.domain.lifecycle import Action
 from corrigo.store.admin import create_site
 from corrigo.store.checks import schedule_open_groups
 from corrigo.store.db import make_engine, make_sessionmaker
@@ -77,7 +78,7 @@ def mark_fixed(settings: Settings, group_id: int) -> None:
     """An editor's "fixed" decision, through the store as every caller makes it."""
     engine = make_engine(settings.resolved_database_url)
     with make_sessionmaker(engine)() as session:
-        decide(session, None, [group_id], Decision("fixed"), None)
+        decide(session, None, [group_id], Decision(Action.FIXED), None)
         session.commit()
     engine.dispose()
 

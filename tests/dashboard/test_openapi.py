@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from corrigo.store.triage import ACTIONS
+from corrigo.domain.lifecycle import Action
 
 
 def test_every_api_route_is_described(client: TestClient) -> None:
@@ -31,6 +31,7 @@ def test_every_api_route_is_described(client: TestClient) -> None:
 
 def test_decision_schema_lists_the_store_actions(client: TestClient) -> None:
     schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
-    assert set(schemas["Decision"]["properties"]["action"]["enum"]) == set(ACTIONS)
-    assert set(schemas["BulkDecision"]["properties"]["action"]["enum"]) == set(ACTIONS)
+    for body in ("Decision", "BulkDecision"):
+        assert schemas[body]["properties"]["action"] == {"$ref": "#/components/schemas/Action"}
+    assert set(schemas["Action"]["enum"]) == set(Action)
     assert schemas["BulkDecision"]["properties"]["ids"]["maxItems"] == 500

@@ -9,7 +9,7 @@ import pytest
 from corrigo.http.dashboard.account import safe_next
 from corrigo.http.dashboard.actions import with_notice
 from corrigo.store.inbox import Cursor, InboxError, InboxFilter, like_pattern
-from corrigo.store.triage import Decision, TriageError
+from corrigo.store.triage import Decision, TriageError, action_named
 
 
 def test_cursor_round_trip_keeps_microseconds() -> None:
@@ -42,12 +42,12 @@ def test_like_patterns_are_literal() -> None:
 
 
 def test_decisions() -> None:
-    assert Decision("reject").status == "rejected"
-    assert Decision("reopen").status == "open"
+    assert Decision(action_named("reject")).status == "rejected"
+    assert Decision(action_named("reopen")).status == "open"
     with pytest.raises(TriageError):
-        Decision("delete")
+        action_named("delete")
     with pytest.raises(TriageError):
-        Decision("fixed", "x" * 2001)
+        Decision(action_named("fixed"), "x" * 2001)
 
 
 @pytest.mark.parametrize(

@@ -15,19 +15,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from corrigo.domain.lifecycle import Status
 from corrigo.domain.quote import CONTEXT_CHARS
 from corrigo.domain.report import BCP47, CleanReport, QuoteIn, ReportIn, validate
 
 # Mistape's statuses (the plugin and its reports table) → Corrigo's group statuses.
 STATUSES = {
-    "pending": "open",
-    "resolve": "fixed",
-    "resolved": "fixed",
-    "accepted": "fixed",
-    "archive": "rejected",
-    "rejected": "rejected",
-    "trash": "spam",
-    "spam": "spam",
+    "pending": Status.OPEN,
+    "resolve": Status.FIXED,
+    "resolved": Status.FIXED,
+    "accepted": Status.FIXED,
+    "archive": Status.REJECTED,
+    "rejected": Status.REJECTED,
+    "trash": Status.SPAM,
+    "spam": Status.SPAM,
 }
 # The columns an import reads: never reporter_IP, agent or the reporter's user id.
 COLUMNS = (
@@ -53,7 +54,7 @@ class MistapeReport:
 
     report: CleanReport
     created_at: datetime
-    status: str
+    status: Status
     source_status: str
 
 
@@ -120,5 +121,5 @@ def from_row(row: Mapping[str, object], site_key: str) -> MistapeReport:
     )
     source_status = _text(row, "status").strip().lower()
     return MistapeReport(
-        validate(raw), _when(row), STATUSES.get(source_status, "open"), source_status
+        validate(raw), _when(row), STATUSES.get(source_status, Status.OPEN), source_status
     )

@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from corrigo.domain.lifecycle import NoticeType, Status, corrected_on_page
 from corrigo.store.models import CheckedPage, ErrorGroup, GroupEvent, OutboxEvent, Site
 
 GROUPS = ErrorGroup.__table__
@@ -140,7 +141,7 @@ def schedule_open_groups(conn: Connection, now: datetime, default: int | None) -
             update(GROUPS)
             .where(
                 GROUPS.c.site_id == site_id,
-                GROUPS.c.status == "open",
+                GROUPS.c.status == Status.OPEN,
                 GROUPS.c.check_due_at.is_(None),
                 or_(
                     GROUPS.c.checked_at <= cutoff,
@@ -308,25 +309,28 @@ def record_results(
         change = f"{group.exact} → {now_text}"
         # The status is re-checked in the UPDATE: an editor may have decided meanwhile.
         where = [GROUPS.c.id == group.id, GROUPS.c.check_due_at <= now]
-        if result.outcome == "corrected" and group.status == "open":
+        fixed_status = corrected_on_page(Status(group.status))
+        if result.outcome == "corrected" and fixed_status is not None:
             fixed = {
                 **values,
-                "status": "fixed",
+                "status": fixed_status,
                 "status_changed_at": now,
                 "status_changed_by": None,
                 "status_note": change,
             }
-            if _update(conn, [*where, GROUPS.c.status == "open"], fixed):
-                events.append(_event(group.id, ACTION_CORRECTED, "open", "fixed", change))
+            if _update(conn, [*where, GROUPS.c.status == group.status], fixed):
+                events.append(
+                    _event(group.id, ACTION_CORRECTED, group.status, fixed_status, change)
+                )
             continue
-        if group.status == "fixed" and result.outcome in ("present", "corrected"):
+        if group.status == Status.FIXED and result.outcome in ("present", "corrected"):
             flag = result.outcome == "present"
             if flag != group.still_on_page:
                 changed = {**values, "still_on_page": flag}
-                if _update(conn, [*where, GROUPS.c.status == "fixed"], changed):
+                if _update(conn, [*where, GROUPS.c.status == Status.FIXED], changed):
                     action = ACTION_STILL_PRESENT if flag else ACTION_CORRECTED
                     note = "" if flag else change
-                    events.append(_event(group.id, action, "fixed", "fixed", note))
+                    events.append(_event(group.id, action, Status.FIXED, Status.FIXED, note))
                     if flag:
                         outbox.append(_still_present(page.site_id, group.id, now))
                 continue
@@ -366,7 +370,7 @@ def _update(conn: Connection, where: list[Any], values: dict[str, Any]) -> bool:
 def _still_present(site_id: int, group_id: int, now: datetime) -> dict[str, Any]:
     return {
         "event_id": str(uuid.uuid4()),
-        "event_type": "group.still_present",  # see corrigo.workers.notice
+        "event_type": NoticeType.STILL_PRESENT,
         "site_id": site_id,
         "group_id": group_id,
         "report_id": None,
@@ -386,7 +390,7 @@ def groups_to_verify(
     if group_ids:
         query = query.where(GROUPS.c.id.in_(list(group_ids)))
     elif not every:
-        query = query.where(GROUPS.c.status == "open")
+        query = query.where(GROUPS.c.status == Status.OPEN)
     if site_id is not None:
         query = query.where(GROUPS.c.site_id == site_id)
     return list(conn.execute(query))
@@ -418,7 +422,7 @@ def fixed_by_checker(
         .select_from(EVENTS.join(GROUPS, GROUPS.c.id == EVENTS.c.group_id))
         .where(
             EVENTS.c.action == ACTION_CORRECTED,
-            EVENTS.c.from_status == "open",
+            EVENTS.c.from_status == Status.OPEN,
             EVENTS.c.editor_id.is_(None),
             EVENTS.c.created_at >= start,
             EVENTS.c.created_at < end,

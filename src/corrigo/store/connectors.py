@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corrigo.domain.lifecycle import Action
 from corrigo.secretbox import SecretBox
 from corrigo.store.admin import site_by_key
 from corrigo.store.checks import check_soon
@@ -179,7 +180,7 @@ def record_apply(
         )
     )
     if applied:
-        decide(session, None, [group.id], Decision("fixed", FIXED_NOTE), editor_id, now)
+        decide(session, None, [group.id], Decision(Action.FIXED, FIXED_NOTE), editor_id, now)
         check_soon(session.connection(), [group.id], now)
     session.flush()
     return group

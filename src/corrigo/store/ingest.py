@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import Column, Connection
 from sqlalchemy.engine import Dialect
 
+from corrigo.domain.lifecycle import NoticeType, Status, after_report, joins_by_overlap
 from corrigo.domain.quote import Quote, overlaps
 from corrigo.domain.report import CleanReport
 from corrigo.store.models import OutboxEvent, Report
@@ -47,11 +48,13 @@ _BY_FINGERPRINTS = (
     'FROM "groups" WHERE site_id = :site_id AND fingerprint IN ({values})'
 )
 # Each page's first PAGE_CANDIDATES groups that are not fixed, most reported first.
+# (S608 here and below: the statuses written into the SQL are the lifecycle's constants.)
 _PAGE_GROUPS = (
-    "SELECT id, status, report_count, exact, prefix, suffix, pos_start, url_hash, fingerprint "
-    "FROM (SELECT id, status, report_count, exact, prefix, suffix, pos_start, url_hash, "
-    "fingerprint, ROW_NUMBER() OVER (PARTITION BY url_hash ORDER BY report_count DESC, id) "
-    "AS place FROM \"groups\" WHERE site_id = :site_id AND status != 'fixed' "
+    "SELECT id, status, report_count, exact, prefix, suffix, pos_start, "  # noqa: S608
+    "url_hash, fingerprint FROM (SELECT id, status, report_count, exact, prefix, suffix, "
+    "pos_start, url_hash, fingerprint, "
+    "ROW_NUMBER() OVER (PARTITION BY url_hash ORDER BY report_count DESC, id) "
+    f"AS place FROM \"groups\" WHERE site_id = :site_id AND status != '{Status.FIXED}' "
     "AND url_hash IN ({values})) AS ranked WHERE place <= :candidates"
 )
 # The first answer to a client_id stored by an earlier batch.
@@ -64,11 +67,11 @@ _NEXT_IDS = "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_
 _LAST_ID = "SELECT coalesce(max(id), 0) FROM {table}"
 # Writes. {id} is "id, " and {id_value} ":id, " where the ids are known up front.
 _NEW_GROUP = (
-    'INSERT INTO "groups" ({id}site_id, fingerprint, url, url_hash, title, lang, author, exact, '
-    "prefix, suffix, pos_start, pos_end, status, report_count, first_seen, last_seen, "
-    "status_note) VALUES ({id_value}:site_id, :fingerprint, :normalized_url, :url_hash, :title, "
-    ":lang, :author, :exact, :prefix, :suffix, :pos_start, :pos_end, 'open', 1, :received_at, "
-    ":received_at, '')"
+    'INSERT INTO "groups" ({id}site_id, fingerprint, url, url_hash, title, lang, '  # noqa: S608
+    "author, exact, prefix, suffix, pos_start, pos_end, status, report_count, first_seen, "
+    "last_seen, status_note) VALUES ({id_value}:site_id, :fingerprint, :normalized_url, "
+    ":url_hash, :title, :lang, :author, :exact, :prefix, :suffix, :pos_start, :pos_end, "
+    f"'{Status.OPEN}', 1, :received_at, :received_at, '')"
 )
 _NEW_REPORT = (
     "INSERT INTO reports ({id}site_id, group_id, client_id, url, title, lang, author, exact, "
@@ -80,9 +83,10 @@ _NEW_REPORT = (
 # One UPDATE per group the batch's reports joined, summing them up. {last_seen}: on
 # PostgreSQL writers run concurrently, so the newest time wins; SQLite has one writer.
 _SEEN_AGAIN = (
-    'UPDATE "groups" SET report_count = report_count + :joined, last_seen = {last_seen}, '
+    'UPDATE "groups" SET report_count = report_count + :joined, '  # noqa: S608
+    "last_seen = {last_seen}, "
     "title = CASE WHEN :title = '' THEN title ELSE :title END, "
-    "status = CASE WHEN :reopen THEN 'open' ELSE status END, "
+    f"status = CASE WHEN :reopen THEN '{Status.OPEN}' ELSE status END, "
     "status_changed_at = CASE WHEN :reopen THEN :reopened_at ELSE status_changed_at END, "
     "status_changed_by = CASE WHEN :reopen THEN NULL ELSE status_changed_by END "
     "WHERE id = :group_id"
@@ -119,7 +123,7 @@ class _Group:
 
     id: int | None  # None until a group the batch opens is written
     rank: int  # breaks ties between equal counts, like the id does in the database
-    status: str
+    status: Status
     count: int
     quote: Quote
     page: str
@@ -137,7 +141,7 @@ class _Plan:
     received_at: Any  # converted for the database
     group: _Group | None = None
     opened: bool = False
-    event: str | None = None
+    event: NoticeType | None = None
     count: int = 0  # the group's readers after this report
     report_id: int | None = None
     earlier: StoredReport | None = None  # a retry of a report from an earlier batch
@@ -260,7 +264,9 @@ class _Batch:
         group = self.groups.get(group_id)
         if group is None:
             quote = Quote(exact, prefix, suffix, start)
-            group = self.groups[group_id] = _Group(group_id, group_id, status, count, quote, page)
+            group = self.groups[group_id] = _Group(
+                group_id, group_id, Status(status), count, quote, page
+            )
         return group
 
     def _find(self, job: ReportJob) -> _Group | None:
@@ -274,7 +280,7 @@ class _Batch:
             (
                 group
                 for group in self.pages[(job.site_id, report.page_hash)]
-                if group.status != "fixed"
+                if joins_by_overlap(group.status)
             ),
             key=lambda group: (-group.count, group.rank),
         )
@@ -299,11 +305,12 @@ class _Batch:
         group = self._find(job)
         if group is None:
             quote, page = report.quote, report.page_hash
-            group = _Group(None, _NEW_RANK + len(self.opened), "open", 1, quote, page)
+            after = after_report(None, 1, threshold)
+            group = _Group(None, _NEW_RANK + len(self.opened), after.status, 1, quote, page)
             self.opened.append(group)
             self.by_fingerprint[(job.site_id, report.fingerprint)] = group
             self.pages.get((job.site_id, page), []).append(group)
-            plan.opened, plan.event = True, "group.opened"
+            plan.opened, plan.event = True, after.notice
         else:
             group.count += 1
             group.joined += 1
@@ -318,12 +325,10 @@ class _Batch:
             page = self.pages.get((job.site_id, group.page))
             if page is not None and group not in page:
                 page.append(group)
-            if group.status == "fixed":
-                # The fix did not reach the page: reopen.
-                group.status, group.reopened_at = "open", plan.received_at
-                plan.event = "group.opened"
-            elif group.status == "open" and group.count == threshold:
-                plan.event = "group.threshold"
+            after = after_report(group.status, group.count, threshold)
+            if after.reopened:  # the fix did not reach the page
+                group.reopened_at = plan.received_at
+            group.status, plan.event = after.status, after.notice
         plan.group, plan.count = group, group.count
         return plan
 

@@ -20,6 +20,7 @@ from corrigo.domain.lexicon import (
     learned_fixes,
     to_csv,
 )
+from corrigo.domain.lifecycle import Status
 from corrigo.domain.proposal import readers_choice
 from corrigo.store.models import ErrorGroup, LexiconCorrection, LexiconWord
 from corrigo.store.proposals import proposal_of, reader_suggestions
@@ -197,14 +198,14 @@ def learn_from_decision(session: Session, group: ErrorGroup, now: datetime) -> N
     (all the quote's words when no dictionary looked at it) become accepted.
     """
     stored = proposal_of(session, group.id)
-    if group.status == "fixed":
+    if group.status == Status.FIXED:
         if stored is not None and stored.proposal is not None:
             corrected = stored.proposal.text
         else:
             chosen = readers_choice(reader_suggestions(session, group.id))
             corrected = chosen.text if chosen else ""
         learn_fix(session, group.site_id, group.exact, corrected, now)
-    elif group.status == "rejected":
+    elif group.status == Status.REJECTED:
         if stored is not None and stored.dictionary is not None:
             texts = stored.dictionary.unknown
         else:

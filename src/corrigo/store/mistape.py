@@ -25,6 +25,7 @@ import pymysql.cursors
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from corrigo.domain.lifecycle import action_to
 from corrigo.domain.mistape import COLUMNS, MistapeReport, client_id, from_row
 from corrigo.domain.report import InputError
 from corrigo.store.ingest import ReportJob, store_reports
@@ -32,8 +33,6 @@ from corrigo.store.models import OutboxEvent, Report
 from corrigo.store.triage import Decision, decide
 
 _PREFIX = re.compile(r"[A-Za-z0-9_]{0,32}")
-# Group status → the triage action that sets it.
-_ACTIONS = {"open": "reopen", "fixed": "fixed", "rejected": "reject", "spam": "spam"}
 BATCH = 200
 
 
@@ -142,7 +141,8 @@ def _set_statuses(
 ) -> None:
     """Give each group the status of its newest imported report, dated as Mistape had it."""
     for group_id, item in sorted(newest.items()):
-        decision = Decision(_ACTIONS[item.status], f"Imported from Mistape ({item.source_status}).")
+        note = f"Imported from Mistape ({item.source_status})."
+        decision = Decision(action_to(item.status), note)
         decide(session, None, [group_id], decision, None, now=item.created_at)
         summary.statuses[item.status] += 1
 

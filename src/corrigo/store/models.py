@@ -27,6 +27,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from corrigo.domain.lifecycle import Status
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -57,7 +59,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value
 
 
-GROUP_STATUSES = ("open", "fixed", "rejected", "spam")
+GROUP_STATUSES = tuple(Status)
 ROLES = ("admin", "editor")
 
 
@@ -160,7 +162,7 @@ class ErrorGroup(Base):
     suffix: Mapped[str] = mapped_column(String(64), default="")
     pos_start: Mapped[int | None] = mapped_column(Integer)
     pos_end: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(10), default="open")
+    status: Mapped[str] = mapped_column(String(10), default=Status.OPEN)
     report_count: Mapped[int] = mapped_column(Integer, default=1)
     first_seen: Mapped[datetime] = mapped_column(UtcDateTime())
     last_seen: Mapped[datetime] = mapped_column(UtcDateTime())

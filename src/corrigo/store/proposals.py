@@ -16,6 +16,7 @@ from typing import cast
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from corrigo.domain.lifecycle import Status
 from corrigo.domain.proposal import (
     DictionaryView,
     Proposal,
@@ -60,7 +61,7 @@ def due_groups(session: Session, limit: int) -> list[DueGroup]:
         .join(Site, Site.id == ErrorGroup.site_id)
         .outerjoin(GroupProposal, GroupProposal.group_id == ErrorGroup.id)
         .where(
-            ErrorGroup.status == "open",
+            ErrorGroup.status == Status.OPEN,
             or_(
                 GroupProposal.group_id.is_(None),
                 GroupProposal.report_count < ErrorGroup.report_count,

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, delete, exists, select, update
 
+from corrigo.domain.lifecycle import Status
 from corrigo.store.models import ErrorGroup, Report
 
 REPORTS = Report.__table__
@@ -35,7 +36,7 @@ def purge(conn: Connection, retention_days: int, now: datetime | None = None) ->
     reports = conn.execute(delete(REPORTS).where(REPORTS.c.created_at < cutoff)).rowcount
     orphaned = (
         delete(GROUPS)
-        .where(GROUPS.c.status != "open", GROUPS.c.last_seen < cutoff)
+        .where(GROUPS.c.status != Status.OPEN, GROUPS.c.last_seen < cutoff)
         .where(~exists(select(REPORTS.c.id).where(REPORTS.c.group_id == GROUPS.c.id)))
     )
     groups = conn.execute(orphaned).rowcount

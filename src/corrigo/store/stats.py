@@ -21,12 +21,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, select, true
 from sqlalchemy.orm import Session
 
+from corrigo.domain.lifecycle import Status
 from corrigo.domain.trends import day_range, fill_days, median, top_sections
 from corrigo.store.checks import fixed_by_checker
 from corrigo.store.models import ErrorGroup, Report, Site
 
 # Groups that are misprints (spam and "not an error" are not).
-MISPRINT_STATUSES = ("open", "fixed")
+MISPRINT_STATUSES = (Status.OPEN, Status.FIXED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +162,7 @@ def trends(session: Session, scope: Scope) -> Trends:
     seconds = _seconds_between(session, ErrorGroup.first_seen, fixed_at)
     fixes = session.execute(
         select(ErrorGroup.site_id, _day(session, fixed_at), seconds).where(
-            ErrorGroup.status == "fixed",
+            ErrorGroup.status == Status.FIXED,
             fixed_at >= scope.start,
             fixed_at < scope.end,
             _in_sites(ErrorGroup.site_id, scope),
@@ -178,7 +179,7 @@ def trends(session: Session, scope: Scope) -> Trends:
             int(site): int(n)
             for site, n in session.execute(
                 select(ErrorGroup.site_id, func.count())
-                .where(ErrorGroup.status == "open", _in_sites(ErrorGroup.site_id, scope))
+                .where(ErrorGroup.status == Status.OPEN, _in_sites(ErrorGroup.site_id, scope))
                 .group_by(ErrorGroup.site_id)
             )
         }

@@ -1,9 +1,9 @@
 """Editors' decisions on groups: fixed, rejected, spam, reopened; each one recorded.
 
-A decision is remembered: the ingest lets new reports of a rejected or spam
-group join it quietly (see `corrigo.store.ingest`), and only a fixed group
-reported again reopens. It also teaches the site's memory
-(`corrigo.store.lexicon`): a fixed group its correction, a rejected one its words.
+What a decision does is decided by `corrigo.domain.lifecycle`; this module applies it.
+A decision is remembered: the ingest lets new reports of a rejected or spam group join
+it quietly, and only a fixed group reported again reopens. It also teaches the site's
+memory (`corrigo.store.lexicon`): a fixed group its correction, a rejected one its words.
 """
 
 from __future__ import annotations
@@ -15,14 +15,13 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from corrigo.domain.lifecycle import Action, Status, after_decision, status_of
 from corrigo.store.checks import check_soon
 from corrigo.store.errors import FieldError, NotVisible
 from corrigo.store.inbox import MAX_ID
 from corrigo.store.lexicon import learn_from_decision
 from corrigo.store.models import ErrorGroup, GroupEvent
 
-# Action name → the status it sets.
-ACTIONS = {"fixed": "fixed", "reject": "rejected", "spam": "spam", "reopen": "open"}
 MAX_NOTE = 2000
 MAX_BULK = 500
 
@@ -31,23 +30,29 @@ class TriageError(FieldError):
     """An action the store refuses; `field` names the offending input."""
 
 
+def action_named(name: str) -> Action:
+    """The action called `name` (a form's text); TriageError for anything else."""
+    try:
+        return Action(name)
+    except ValueError:
+        raise TriageError("action", "action must be one of " + ", ".join(Action)) from None
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """What an editor decided: the action and an optional note."""
 
-    action: str
+    action: Action
     note: str = ""
 
     def __post_init__(self) -> None:
-        if self.action not in ACTIONS:
-            raise TriageError("action", "action must be one of " + ", ".join(ACTIONS))
         if len(self.note) > MAX_NOTE:
             raise TriageError("note", f"a note may be at most {MAX_NOTE} characters")
 
     @property
-    def status(self) -> str:
+    def status(self) -> Status:
         """The status the action sets."""
-        return ACTIONS[self.action]
+        return status_of(self.action)
 
 
 def decide(
@@ -82,7 +87,8 @@ def decide(
     note = decision.note.strip()
     for group_id in ids:
         group = found[group_id]
-        if group.status == decision.status:
+        target = after_decision(Status(group.status), decision.action)
+        if target is None:
             continue
         session.add(
             GroupEvent(
@@ -90,12 +96,12 @@ def decide(
                 editor_id=editor_id,
                 action=decision.action,
                 from_status=group.status,
-                to_status=decision.status,
+                to_status=target,
                 note=note,
                 created_at=now,
             )
         )
-        group.status = decision.status
+        group.status = target
         group.status_changed_at = now
         group.status_changed_by = editor_id
         group.status_note = note
@@ -103,7 +109,7 @@ def decide(
         # The still-on-the-page flag belongs to a fixed group only.
         group.still_on_page = False
     session.flush()
-    if decision.status == "fixed":
+    if decision.status == Status.FIXED:
         # "Fixed" is checked against the live page at the workers' next look.
         check_soon(session.connection(), ids, now)
     return [found[group_id] for group_id in ids]

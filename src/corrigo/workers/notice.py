@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from corrigo.domain.lifecycle import NoticeType
 from corrigo.domain.proposal import Proposal
 from corrigo.domain.quote import CONTEXT_CHARS
 
-EVENT_OPENED = "group.opened"
-EVENT_THRESHOLD = "group.threshold"
-# Written by the page checker (corrigo.store.checks) for a group marked fixed that is not.
-EVENT_STILL_PRESENT = "group.still_present"
 # A message an editor sends to check a channel (`corrigo channel test`); no misprint behind it.
 EVENT_TEST = "channel.test"
 ELLIPSIS = "…"
@@ -44,12 +41,12 @@ class Notice:
     @property
     def is_threshold(self) -> bool:
         """Whether this event says that many readers now report the misprint."""
-        return self.event_type == EVENT_THRESHOLD
+        return self.event_type == NoticeType.THRESHOLD
 
     @property
     def is_still_present(self) -> bool:
         """Whether this event says that a misprint marked fixed is still on the page."""
-        return self.event_type == EVENT_STILL_PRESENT
+        return self.event_type == NoticeType.STILL_PRESENT
 
     @property
     def is_test(self) -> bool:

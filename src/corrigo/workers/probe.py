@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from corrigo.config import Settings
+from corrigo.domain.lifecycle import Status
 from corrigo.store.channels import channel_label, channel_with_site
 from corrigo.urls import Urls
 from corrigo.workers.channels.base import DeliveryError, Target
@@ -54,7 +55,7 @@ def sample_notice(site_key: str, site_name: str, urls: Urls, now: datetime) -> N
         site_key=site_key,
         site_name=site_name,
         group_id=0,
-        group_status="open",
+        group_status=Status.OPEN,
         url=inbox,
         title="Corrigo channel test",
         author="",

@@ -8,7 +8,7 @@ answers 404, exactly like something that does not exist.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from corrigo.domain.fragment import fragment_link
+from corrigo.domain.lifecycle import Action
 from corrigo.domain.numbers import whole_id
 from corrigo.domain.proposal import NOT_COMPUTED, StoredProposal
 from corrigo.domain.worddiff import word_diff
@@ -46,7 +47,6 @@ T = TypeVar("T")
 MAX_ACTION_BODY = 64 * 1024
 
 
-Action = Literal["fixed", "reject", "spam", "reopen"]
 Note = Annotated[str, msgspec.Meta(max_length=MAX_NOTE)]
 
 
@@ -211,7 +211,7 @@ async def get_group(request: Request) -> JSONResponse:
 
 
 async def _decide(
-    request: Request, ctx: EditorContext, ids: list[int], action: str, note: str
+    request: Request, ctx: EditorContext, ids: list[int], action: Action, note: str
 ) -> list[dict[str, Any]]:
     try:
         decision = triage.Decision(action, note)

@@ -17,7 +17,15 @@ from corrigo.http.dashboard.account import safe_next
 from corrigo.http.dashboard.auth import EditorContext, require_editor
 from corrigo.http.dashboard.forms import text_field, text_list
 from corrigo.http.db import in_session
-from corrigo.store.triage import MAX_BULK, MAX_NOTE, Decision, NotVisible, TriageError, decide
+from corrigo.store.triage import (
+    MAX_BULK,
+    MAX_NOTE,
+    Decision,
+    NotVisible,
+    TriageError,
+    action_named,
+    decide,
+)
 
 
 def with_notice(target: str, action: str, count: int) -> str:
@@ -30,7 +38,8 @@ def with_notice(target: str, action: str, count: int) -> str:
 
 def _decision(form: FormData) -> Decision:
     try:
-        return Decision(text_field(form, "action", 20), text_field(form, "note", MAX_NOTE))
+        action = action_named(text_field(form, "action", 20))
+        return Decision(action, text_field(form, "note", MAX_NOTE))
     except TriageError as error:
         raise HTTPException(400, str(error)) from None
 

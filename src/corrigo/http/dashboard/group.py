@@ -21,7 +21,6 @@ from corrigo.http.verify import NoWorker, check_and_wait
 from corrigo.store.checks import verification_of
 from corrigo.store.connectors import has_connector
 from corrigo.store.inbox import GroupDetail, group_detail
-from corrigo.store.triage import ACTIONS
 
 
 async def render_group(
@@ -58,7 +57,6 @@ async def render_group(
         "fragment": fragment_link(group.url, group.exact, group.prefix, group.suffix),
         "diffs": [(s, word_diff(group.exact, s.text)) for s in detail.suggestions],
         "proposal_diff": word_diff(group.exact, proposed.text) if proposed else [],
-        "actions": ACTIONS,
         "notice": notice_for(request),
         "verification": verification_of(group),
         "connector": connector,

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from corrigo.domain.lifecycle import Status
 from corrigo.http.dashboard.auth import render, require_editor
 from corrigo.http.dashboard.i18n import LANGUAGES
 from corrigo.http.dashboard.notices import notice_for
@@ -24,7 +25,7 @@ from corrigo.store.triage import NotVisible
 FILTER_PARAMS = ("site", "status", "lang", "url", "since", "until", "q", "still_on_page", "limit")
 # What an editor opens the inbox for: misprints still waiting for a decision. Decided
 # ones are one choice of the status filter away ("all" lists every status, open first).
-DEFAULT_STATUS = "open"
+DEFAULT_STATUS = Status.OPEN
 
 
 def page_link(params: dict[str, str], after: str | None = None) -> str:
@@ -51,7 +52,7 @@ async def inbox(request: Request) -> Response:
     params = {name: value for name, value in request.query_params.items()}
     # Misprints still on the page are fixed ones: that filter alone must not show open ones.
     still = params.get("still_on_page", "") in ("1", "true")
-    params.setdefault("status", "fixed" if still else DEFAULT_STATUS)
+    params.setdefault("status", Status.FIXED if still else DEFAULT_STATUS)
 
     def load(session: Session) -> tuple[list[Any], InboxPage | None, str | None]:
         sites = sites_of(session, ctx.site_ids)

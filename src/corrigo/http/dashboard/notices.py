@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from corrigo.domain.lifecycle import Action
 from corrigo.domain.numbers import parse_whole
 from corrigo.http.dashboard.i18n import translations
 from corrigo.http.dashboard.templating import request_lang
@@ -20,11 +21,11 @@ def notice_for(request: Request) -> str | None:
     count = parse_whole(raw_count, 0, 99_999) or 1
     catalogue = translations(request_lang(request))
     ngettext = catalogue.ngettext
-    messages = {
-        "fixed": ngettext("Marked fixed.", "{n} misprints marked fixed.", count),
-        "reject": ngettext("Rejected.", "{n} misprints rejected.", count),
-        "spam": ngettext("Marked spam.", "{n} misprints marked spam.", count),
-        "reopen": ngettext("Reopened.", "{n} misprints reopened.", count),
+    messages: dict[str, str] = {
+        Action.FIXED: ngettext("Marked fixed.", "{n} misprints marked fixed.", count),
+        Action.REJECT: ngettext("Rejected.", "{n} misprints rejected.", count),
+        Action.SPAM: ngettext("Marked spam.", "{n} misprints marked spam.", count),
+        Action.REOPEN: ngettext("Reopened.", "{n} misprints reopened.", count),
     }
     messages["checked"] = catalogue.gettext("The page was checked.")
     messages["no_worker"] = catalogue.gettext(

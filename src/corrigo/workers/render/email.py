@@ -7,6 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from corrigo.domain.lifecycle import Status
 from corrigo.workers.notice import Digest, DigestPage, Notice
 from corrigo.workers.render.text import (
     HEADLINE_QUOTE_CHARS,
@@ -78,7 +79,7 @@ def _text_block(notice: Notice, show_page: bool) -> list[str]:
         lines.append(f"Suggestion: {notice.suggestion}")
     if notice.comment:
         lines += ["Comment:", _indent(notice.comment)]
-    status = "" if notice.group_status == "open" else f", now {notice.group_status}"
+    status = "" if notice.group_status == Status.OPEN else f", now {notice.group_status}"
     lines += [
         f"Reported by {plural(notice.report_count, 'reader')}{status}.",
         f"Dashboard:   {notice.dashboard_url}",

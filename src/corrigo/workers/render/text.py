@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from corrigo.domain.lifecycle import Status
 from corrigo.workers.notice import Digest, DigestPage, Notice
 
 ELLIPSIS = "…"
@@ -78,7 +79,7 @@ def fit_pages(
 
 def footer(notice: Notice, link: Callable[[str, str], str]) -> str:
     """'3 readers · <dashboard link> · <page link>', with `link` building each format's links."""
-    status = "" if notice.group_status == "open" else f" · now {notice.group_status}"
+    status = "" if notice.group_status == Status.OPEN else f" · now {notice.group_status}"
     return (
         f"{plural(notice.report_count, 'reader')}{status} · "
         f"{link(notice.dashboard_url, 'Open in the dashboard')} · "
