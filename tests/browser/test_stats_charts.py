@@ -8,7 +8,7 @@ from tests.browser.conftest import run_axe
 from tests.browser.dashboard_helpers import colour_box, send_report, sign_in
 from tests.conftest import LiveServer
 
-BAR_BLUE = (0x1D, 0x5F, 0xA6)  # corrigo.domain.charts.PALETTE[0]
+BAR_BLUE = (0x1D, 0x5F, 0xA6)  # corrigo.http.dashboard.charts.PALETTE[0]
 HOSTILE_TITLE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
 
 

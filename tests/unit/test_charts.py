@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from corrigo.domain.charts import (
+from corrigo.http.dashboard.charts import (
     Series,
     bar_chart,
     hbar_chart,

@@ -4,6 +4,13 @@
 writer); ``workers`` jobs run wherever the workers run (inside the server, or
 ``corrigo worker``). :mod:`corrigo.workers.scheduler` runs them. A new job is
 one more row here.
+
+Digests are not a row, because nothing about them is periodic: a digest channel's
+delivery is written with its channel's next digest time as its due time
+(`corrigo.store.outbox.digest_due`), and the notifier claims due digests in the same
+round as the other deliveries, so that they share its per-channel limits, leases and
+retries. The page checks' rounds are likewise the checker's queue; what is periodic
+about them (finding the groups that fall due) is the ``page-check-schedule`` row.
 """
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from corrigo.domain.charts import Series, bar_chart, hbar_chart, line_chart
 from corrigo.domain.trends import duration_parts, rebucket
 from corrigo.http.dashboard.auth import EditorContext, render, require_editor
+from corrigo.http.dashboard.charts import Series, bar_chart, hbar_chart, line_chart
 from corrigo.http.dashboard.templating import gettext_for, request_lang
 from corrigo.http.db import in_session
 from corrigo.http.state import state_of
