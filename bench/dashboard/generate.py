@@ -38,6 +38,7 @@ from corrigo.domain.lifecycle import Status, action_to
 from corrigo.store.admin import create_editor, create_site
 from corrigo.store.db import is_sqlite, make_engine, make_sessionmaker, upgrade
 from corrigo.store.models import ErrorGroup
+from corrigo.store.rollups import rebuild
 
 BENCH_PASSWORD = "bench-password-0123456789"  # a throwaway benchmark store
 ADMIN_EMAIL = "admin@bench.corrigo.example"
@@ -333,7 +334,6 @@ def _write_sqlite(engine: Engine, batches: Iterator[tuple[str, list[tuple[Any, .
                 converted,
             )
         raw.commit()
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         raw.close()
 
@@ -356,6 +356,18 @@ def _write_postgres(engine: Engine, batches: Iterator[tuple[str, list[tuple[Any,
                     f"(SELECT coalesce(max(id), 1) FROM {table}))"
                 )
         conn.commit()
+    finally:
+        raw.close()
+
+
+def _settle(engine: Engine) -> None:
+    """After the load: what the database would do on its own before editors came along."""
+    raw = engine.raw_connection()
+    try:
+        if is_sqlite(str(engine.url)):
+            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return
+        conn: psycopg.Connection[Any] = raw.driver_connection  # type: ignore[assignment]
         conn.autocommit = True
         # What autovacuum does after a bulk load: statistics, and GIN pending lists merged.
         conn.execute("VACUUM ANALYZE")
@@ -429,6 +441,10 @@ def generate(url: str, shape: Shape) -> float:
             _write_sqlite(engine, batches)
         else:
             _write_postgres(engine, batches)
+        # The rows went in around the store's writers: compute the statistics' rollups.
+        with engine.begin() as conn:
+            rebuild(conn)
+        _settle(engine)
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     finally:

@@ -9,13 +9,14 @@ signed in as the admin, through the real application stack:
 - ``filtered``: the inbox with filters (status, language, site, URL prefix, dates);
 - ``search``: the inbox searching quotes and comments (common, rare, absent words);
 - ``group``: a group's page (random groups and the most reported one);
-- ``stats`` (no target): the statistics page for the last 30 days.
+- ``stats 30d``, ``stats 90d``, ``stats 365d``: the statistics page for each period,
+  cycling through every site choice (all sites, then each site on its own).
 
 The time is taken inside the server (an ASGI wrapper from the request's start
 to the last byte of the body), so the test client is not measured. Scenarios
 take turns request by request, so noise from other work on the machine spreads
 over all of them. Target: p95 under 100 ms for inbox, filtered, search and group
-on both databases.
+on both databases, and for the statistics page in each period.
 
     uv run python bench/dashboard/run.py [--runs 40] [--reuse] [--keep]
 """
@@ -49,11 +50,13 @@ from starlette.testclient import TestClient
 from corrigo.config import load_settings
 from corrigo.http.app import create_app
 from corrigo.store.db import make_engine
-from corrigo.store.models import ErrorGroup
+from corrigo.store.models import ErrorGroup, Site
 
 PG_SERVER = os.environ.get("CORRIGO_BENCH_PG", "postgresql+psycopg://root@127.0.0.1:5432")
 TARGET_MS = 100.0
-TARGETED = ("inbox", "filtered", "search", "group")
+PERIODS = (30, 90, 365)
+STATS = tuple(f"stats {days}d" for days in PERIODS)
+TARGETED = ("inbox", "filtered", "search", "group", *STATS)
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 ASGI = Callable[
@@ -109,6 +112,7 @@ def scenarios(url: str, seed: int) -> dict[str, list[str]]:
         ).scalars()
         misprints = list(exacts)
         latest = conn.execute(select(func.max(ErrorGroup.last_seen))).scalar_one().date()
+        site_keys = list(conn.execute(select(Site.public_key).order_by(Site.id)).scalars())
     engine.dispose()
     since = latest.replace(day=1).isoformat()
     until = latest.isoformat()
@@ -132,7 +136,12 @@ def scenarios(url: str, seed: int) -> dict[str, list[str]]:
         ],
         "group": [f"/dashboard/groups/{top}"]
         + [f"/dashboard/groups/{gid}" for gid in rng.sample(range(1, count), 9)],
-        "stats": ["/dashboard/stats"],
+        **{
+            f"stats {days}d": [
+                f"/dashboard/stats?days={days}&site={key}" for key in ("", *site_keys)
+            ]
+            for days in PERIODS
+        },
     }
 
 

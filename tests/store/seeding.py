@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from corrigo.domain.fingerprint import page_hash
 from corrigo.store.admin import create_site
 from corrigo.store.models import ErrorGroup, Report, Site
+from corrigo.store.rollups import rebuild
 
 
 def two_sites(session: Session) -> tuple[Site, Site]:
@@ -18,6 +19,12 @@ def two_sites(session: Session) -> tuple[Site, Site]:
     sport = create_site(session, "Sport Weekly", ["https://sport.example"], public_key="sport")
     session.commit()
     return news, sport
+
+
+def commit_with_rollups(session: Session) -> None:
+    """Commit groups written by :func:`add_group`, with the statistics' rollups computed."""
+    rebuild(session.connection())
+    session.commit()
 
 
 def add_group(

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from corrigo.store.models import Site
-from corrigo.store.stats import Scope, last_days, page_counts, section_counts, trends
-from tests.store.seeding import add_group, two_sites
+from corrigo.store.stats import Scope, last_days, section_counts, top_pages, trends
+from tests.store.seeding import add_group, commit_with_rollups, two_sites
 
 TODAY = date(2026, 3, 10)
 
@@ -30,7 +30,7 @@ def test_day_series_count_by_utc_day(db_session: Session, sites: tuple[Site, Sit
     add_group(db_session, news, "a", [datetime(2026, 3, 9, 0, 30, tzinfo=kyiv), at(9, 0, 0)])
     add_group(db_session, news, "b", [at(9, 23, 59), at(10, 0, 0), at(10, 23, 59)])
     add_group(db_session, news, "old", [at(1)])  # before the period
-    db_session.commit()
+    commit_with_rollups(db_session)
     result = trends(db_session, last_days(None, 3, today=TODAY))
     assert result.days == [date(2026, 3, 8), date(2026, 3, 9), date(2026, 3, 10)]
     assert result.reports == [1, 2, 2]
@@ -61,7 +61,7 @@ def test_median_time_to_fix_overall_and_per_site(
     # Rejected and open groups have no time to fix.
     add_group(db_session, news, "r", [start], status="rejected", changed_at=start)
     add_group(db_session, news, "o", [start, at(9)])
-    db_session.commit()
+    commit_with_rollups(db_session)
     result = trends(db_session, last_days(None, 7, today=TODAY))
     assert result.median_fix_seconds == pytest.approx(3 * 3600)  # of 1, 2, 3, 10, 100 hours
     by_key = {summary.key: summary for summary in result.sites}
@@ -83,7 +83,7 @@ def test_a_fix_recorded_before_the_first_report_took_no_time(
 ) -> None:
     news, _sport = sites
     add_group(db_session, news, "clock", [at(9, 12)], status="fixed", changed_at=at(9, 11))
-    db_session.commit()
+    commit_with_rollups(db_session)
     assert trends(db_session, last_days(None, 3, today=TODAY)).median_fix_seconds == 0
 
 
@@ -96,19 +96,19 @@ def test_scope_limits_everything_to_its_sites(
         db_session, sport, "s", [at(9), at(9)], status="fixed", changed_at=at(10),
         url="https://sport.example/football/b",
     )  # fmt: skip
-    db_session.commit()
+    commit_with_rollups(db_session)
     only_news = Scope(sites=[news.id], first=date(2026, 3, 1), last=TODAY)
     result = trends(db_session, only_news)
     assert sum(result.reports) == 1
     assert sum(result.fixed) == 0
     assert [summary.key for summary in result.sites] == ["news"]
-    assert [page.url for page in page_counts(db_session, only_news)] == [
+    assert [page.url for page in top_pages(db_session, only_news, 10)] == [
         "https://news.example/politics/a"
     ]
     nothing = Scope(sites=[], first=date(2026, 3, 1), last=TODAY)
     empty = trends(db_session, nothing)
     assert sum(empty.reports) == 0 and empty.sites == [] and empty.median_fix_seconds is None
-    assert page_counts(db_session, nothing) == []
+    assert top_pages(db_session, nothing, 10) == []
 
 
 def test_pages_and_sections_with_most_misprints(
@@ -127,13 +127,16 @@ def test_pages_and_sections_with_most_misprints(
     add_group(db_session, news, "e", [at(9)] * 5, url=bridge, status="spam", changed_at=at(9))
     add_group(db_session, news, "f", [at(9)], url=bridge, status="rejected", changed_at=at(9))
     add_group(db_session, news, "g", [at(1)], url=bridge)
-    db_session.commit()
+    commit_with_rollups(db_session)
     scope = last_days(None, 7, today=TODAY)
-    pages = page_counts(db_session, scope)
+    pages = top_pages(db_session, scope, 10)
     assert [(page.url, page.title, page.misprints, page.reports) for page in pages] == [
         (budget, "Budget", 2, 4),
         (bridge, "Bridge", 1, 2),
         ("https://news.example/city/park", "Park", 1, 1),
     ]
-    assert section_counts(pages, 5) == [("news.example/city/", 2), ("news.example/politics/", 2)]
-    assert section_counts(pages, 1) == [("news.example/city/", 2)]
+    assert top_pages(db_session, scope, 1) == pages[:1]
+    assert section_counts(db_session, scope, 5) == [
+        ("news.example/city/", 2), ("news.example/politics/", 2)
+    ]  # fmt: skip
+    assert section_counts(db_session, scope, 1) == [("news.example/city/", 2)]

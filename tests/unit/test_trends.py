@@ -8,12 +8,14 @@ import pytest
 
 from corrigo.domain.trends import (
     day_range,
+    duration_bucket,
     duration_parts,
     fill_days,
     median,
+    middle,
     rebucket,
     section_of,
-    top_sections,
+    top_counts,
 )
 
 
@@ -64,19 +66,14 @@ def test_section_depth() -> None:
     assert section_of("https://n.example/a/b/c/page", depth=2) == "n.example/a/b/"
 
 
-def test_top_sections_fold_pages_and_rank() -> None:
-    pages = [
-        ("https://n.example/politics/a", 3),
-        ("https://n.example/politics/b", 2),
-        ("https://n.example/sport/c", 4),
-        ("https://n.example/home", 1),
-        ("https://m.example/politics/d", 5),
-    ]
+def test_top_counts_rank_with_ties_by_name() -> None:
+    totals = {"n.example/politics/": 5, "n.example/sport/": 4, "n.example/": 1,
+              "m.example/politics/": 5}  # fmt: skip
     # Ties are broken by name, so the order is stable.
-    assert top_sections(pages, 3) == [
+    assert top_counts(totals, 3) == [
         ("m.example/politics/", 5), ("n.example/politics/", 5), ("n.example/sport/", 4)
     ]  # fmt: skip
-    assert top_sections(pages, 10)[-1] == ("n.example/", 1)
+    assert top_counts(totals, 10)[-1] == ("n.example/", 1)
 
 
 @pytest.mark.parametrize(
@@ -85,3 +82,23 @@ def test_top_sections_fold_pages_and_rank() -> None:
 )
 def test_duration_parts(seconds: float, parts: tuple[float, str]) -> None:
     assert duration_parts(seconds) == parts
+
+
+def test_duration_buckets_keep_the_order_of_durations() -> None:
+    durations = [-5.0, 0.0, 0.5, 1.0, 1.04, 1.06, 59.9, 60.0, 3600.0, 86_400.0, 3.2e7]
+    buckets = [duration_bucket(seconds) for seconds in durations]
+    assert buckets == sorted(buckets)
+    assert buckets[0] == buckets[2] == 0 and buckets[-1] > buckets[-2]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [([], None), ([7.0], 7.0), ([1.0, 2.0, 3.0], 2.0), ([4.0, 1.0, 100.0, 2.5], 3.25)],
+)
+def test_middle_places_give_the_median(values: list[float], expected: float | None) -> None:
+    by_bucket: dict[int, list[float]] = {}
+    for value in values:
+        by_bucket.setdefault(duration_bucket(value), []).append(value)
+    places = middle({bucket: len(found) for bucket, found in by_bucket.items()})
+    chosen = [sorted(by_bucket[bucket])[index] for bucket, index in places]
+    assert (sum(chosen) / len(chosen) if chosen else None) == expected == median(values)

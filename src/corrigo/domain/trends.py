@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -17,6 +17,35 @@ def median(values: Sequence[float]) -> float | None:
     if len(ordered) % 2:
         return float(ordered[middle])
     return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+# Durations are counted in buckets 5 % wide, so that a median needs only its bucket's values.
+_BUCKET_WIDTH = math.log(1.05)
+
+
+def duration_bucket(seconds: float) -> int:
+    """The bucket of a duration; longer durations never fall in a lower bucket."""
+    if seconds < 1:
+        return 0
+    return 1 + int(math.log(seconds) / _BUCKET_WIDTH)
+
+
+def middle(counts: Mapping[int, int]) -> list[tuple[int, int]]:
+    """Where the median's values stand: (bucket, index among the bucket's sorted values).
+
+    `counts` is how many values each bucket holds; one place for an odd total,
+    the two middle ones for an even total, none when there are no values.
+    """
+    total = sum(counts.values())
+    ranks = [total // 2] if total % 2 else [total // 2 - 1, total // 2] if total else []
+    places = []
+    before = 0
+    for bucket in sorted(counts):
+        for rank in ranks:
+            if before <= rank < before + counts[bucket]:
+                places.append((bucket, rank - before))
+        before += counts[bucket]
+    return places
 
 
 def day_range(first: date, last: date) -> list[date]:
@@ -59,13 +88,8 @@ def section_of(url: str, depth: int = 1) -> str:
     return f"{host.lower()}/{section}{'/' if section else ''}"
 
 
-def top_sections(
-    pages: Iterable[tuple[str, int]], limit: int, depth: int = 1
-) -> list[tuple[str, int]]:
-    """Fold per-page counts into per-section counts; the `limit` largest, ties by name."""
-    totals: Counter[str] = Counter()
-    for url, count in pages:
-        totals[section_of(url, depth)] += count
+def top_counts(totals: Mapping[str, int], limit: int) -> list[tuple[str, int]]:
+    """The `limit` largest counts; ties by name (code-point order), so the order is stable."""
     return sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 

@@ -31,6 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from corrigo.domain.lifecycle import NoticeType, Status, corrected_on_page
 from corrigo.store.models import CheckedPage, ErrorGroup, GroupEvent, OutboxEvent, Site
+from corrigo.store.rollups import Rollup
 
 GROUPS = ErrorGroup.__table__
 PAGES = CheckedPage.__table__
@@ -296,6 +297,7 @@ def record_results(
     events: list[dict[str, Any]] = []
     outbox: list[dict[str, Any]] = []
     plain: list[dict[str, Any]] = []  # checks that change nothing else: one executemany
+    fixed_now: list[int] = []
     for result in results:
         group = by_id[result.group_id]
         now_text = None if result.now is None else result.now[:MAX_NOW]
@@ -322,6 +324,7 @@ def record_results(
                 events.append(
                     _event(group.id, ACTION_CORRECTED, group.status, fixed_status, change)
                 )
+                fixed_now.append(group.id)
             continue
         if group.status == Status.FIXED and result.outcome in ("present", "corrected"):
             flag = result.outcome == "present"
@@ -361,6 +364,12 @@ def record_results(
         conn.execute(insert(EVENTS), events)
     if outbox:
         conn.execute(insert(OUTBOX), outbox)
+    if fixed_now:
+        rollup = Rollup()
+        seen = select(GROUPS.c.id, GROUPS.c.first_seen).where(GROUPS.c.id.in_(fixed_now))
+        for group_id, first_seen in conn.execute(seen):
+            rollup.fixed(group_id, page.site_id, first_seen, now)
+        rollup.write(conn)
 
 
 def _update(conn: Connection, where: list[Any], values: dict[str, Any]) -> bool:

@@ -31,6 +31,7 @@ from corrigo.domain.lifecycle import NoticeType, Status, after_report, joins_by_
 from corrigo.domain.quote import Quote, overlaps
 from corrigo.domain.report import CleanReport
 from corrigo.store.models import OutboxEvent, Report
+from corrigo.store.rollups import MISPRINT_STATUSES, Rollup
 
 # How many of a page's groups are compared when looking for an overlapping selection.
 PAGE_CANDIDATES = 300
@@ -38,21 +39,21 @@ PAGE_CANDIDATES = 300
 # get the highest ids), in the order the batch opens them.
 _NEW_RANK = 1 << 62
 
-# Reads for a whole batch; {values} becomes an IN list. Groups come back as
-# id, status, report_count, exact, prefix, suffix, pos_start, url_hash, fingerprint.
+# Reads for a whole batch; {values} becomes an IN list. Groups come back as id, status,
+# report_count, exact, prefix, suffix, pos_start, url_hash, fingerprint, first_seen, url.
 _KNOWN_CLIENTS = (
     "SELECT client_id FROM reports WHERE site_id = :site_id AND client_id IN ({values})"
 )
 _BY_FINGERPRINTS = (
-    "SELECT id, status, report_count, exact, prefix, suffix, pos_start, url_hash, fingerprint "
-    'FROM "groups" WHERE site_id = :site_id AND fingerprint IN ({values})'
+    "SELECT id, status, report_count, exact, prefix, suffix, pos_start, url_hash, fingerprint, "
+    'first_seen, url FROM "groups" WHERE site_id = :site_id AND fingerprint IN ({values})'
 )
 # Each page's first PAGE_CANDIDATES groups that are not fixed, most reported first.
 # (S608 here and below: the statuses written into the SQL are the lifecycle's constants.)
 _PAGE_GROUPS = (
     "SELECT id, status, report_count, exact, prefix, suffix, pos_start, "  # noqa: S608
-    "url_hash, fingerprint FROM (SELECT id, status, report_count, exact, prefix, suffix, "
-    "pos_start, url_hash, fingerprint, "
+    "url_hash, fingerprint, first_seen, url FROM (SELECT id, status, report_count, exact, "
+    "prefix, suffix, pos_start, url_hash, fingerprint, first_seen, url, "
     "ROW_NUMBER() OVER (PARTITION BY url_hash ORDER BY report_count DESC, id) "
     f"AS place FROM \"groups\" WHERE site_id = :site_id AND status != '{Status.FIXED}' "
     "AND url_hash IN ({values})) AS ranked WHERE place <= :candidates"
@@ -127,6 +128,8 @@ class _Group:
     count: int
     quote: Quote
     page: str
+    first_seen: Any  # as the database returned it, or the opening report's time
+    url: str
     joined: int = 0  # the batch's reports that joined it (not the one that opened it)
     last_seen: Any = None  # the time to store as last_seen after them
     title: str = ""  # the last non-empty title among them
@@ -260,13 +263,12 @@ class _Batch:
 
     def _group(self, row: Sequence[Any]) -> _Group:
         """The batch's one object for a group row (a group read twice stays one object)."""
-        group_id, status, count, exact, prefix, suffix, start, page, _fingerprint = row
+        group_id, status, count, exact, prefix, suffix, start, page, _print, seen, url = row
         group = self.groups.get(group_id)
         if group is None:
             quote = Quote(exact, prefix, suffix, start)
-            group = self.groups[group_id] = _Group(
-                group_id, group_id, Status(status), count, quote, page
-            )
+            group = _Group(group_id, group_id, Status(status), count, quote, page, seen, url)
+            self.groups[group_id] = group
         return group
 
     def _find(self, job: ReportJob) -> _Group | None:
@@ -304,9 +306,10 @@ class _Batch:
             self.planned_clients[key] = plan
         group = self._find(job)
         if group is None:
-            quote, page = report.quote, report.page_hash
+            quote, page, url = report.quote, report.page_hash, report.normalized_url
             after = after_report(None, 1, threshold)
-            group = _Group(None, _NEW_RANK + len(self.opened), after.status, 1, quote, page)
+            rank = _NEW_RANK + len(self.opened)
+            group = _Group(None, rank, after.status, 1, quote, page, job.received_at, url)
             self.opened.append(group)
             self.by_fingerprint[(job.site_id, report.fingerprint)] = group
             self.pages.get((job.site_id, page), []).append(group)
@@ -331,6 +334,27 @@ class _Batch:
             group.status, plan.event = after.status, after.notice
         plan.group, plan.count = group, group.count
         return plan
+
+    def rollup(self, plans: list[_Plan]) -> Rollup:
+        """What the written reports change in the statistics' rollups."""
+        rollup = Rollup()
+        for plan in plans:
+            group = plan.group
+            if group is None:  # a retry: nothing new was stored
+                continue
+            site_id, at = plan.job.site_id, plan.job.received_at
+            rollup.reports(site_id, at)
+            if plan.opened:
+                rollup.opened(site_id, at)
+                rollup.misprints(site_id, (group.page, group.url), at, 1, 1)
+            elif group.status in MISPRINT_STATUSES:
+                # Reopening keeps a fixed group a misprint: only its counter grows.
+                rollup.misprints(site_id, (group.page, group.url), group.first_seen, 0, 1)
+        for group in self.joined:
+            if group.reopened_at is not None:
+                assert group.id is not None
+                rollup.unfix(group.id)
+        return rollup
 
     def _stored_answer(self, site_id: int, client_id: str) -> StoredReport:
         self.cursor.execute(self.sql.client_report, {"site_id": site_id, "client_id": client_id})
@@ -456,6 +480,8 @@ def store_reports(
         batch.read(jobs)
         plans = [batch.plan(job, threshold) for job in jobs]
         batch.write(plans)
+    # Last, so that on PostgreSQL the rollups' shared day rows stay locked only until commit.
+    batch.rollup(plans).write(conn)
     return [plan.answer() for plan in plans]
 
 

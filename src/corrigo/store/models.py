@@ -6,14 +6,16 @@ The schema is created and changed only by the Alembic migrations in
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -233,6 +235,73 @@ class Report(Base):
     widget_version: Mapped[str] = mapped_column(String(32), default="")
     reader_hash: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class StatsDay(Base):
+    """Statistics rollup: a site's reports received and groups first reported on one UTC day.
+
+    Kept current in the transactions that store reports and purge them (see
+    `corrigo.store.rollups`), so the statistics page reads days, not a million reports.
+    """
+
+    __tablename__ = "stats_days"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    site_id: Mapped[int] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+    opened: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StatsFix(Base):
+    """Statistics rollup: one row per fixed group, the UTC day of the fix and how long it took."""
+
+    __tablename__ = "stats_fixes"
+    # The period's fixes per site and bucket, then one bucket's values, from this index alone.
+    __table_args__ = (Index("ix_stats_fixes_bucket", "site_id", "bucket", "day", "seconds"),)
+
+    group_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    seconds: Mapped[float] = mapped_column(Float)  # first report to fix (0 if the clock stepped)
+    bucket: Mapped[int] = mapped_column(Integer)  # corrigo.domain.trends.duration_bucket
+
+
+class StatsPage(Base):
+    """Statistics rollup: a page's misprints (open or fixed groups) first reported on one day.
+
+    `reports` sums those groups' counters; `url` is the page's (normalised) address.
+    """
+
+    __tablename__ = "stats_pages"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    site_id: Mapped[int] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
+    )
+    url_hash: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    misprints: Mapped[int] = mapped_column(Integer, default=0)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StatsSection(Base):
+    """Statistics rollup: misprints first reported on one day in one section of a site."""
+
+    __tablename__ = "stats_sections"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    site_id: Mapped[int] = mapped_column(
+        ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True
+    )
+    section: Mapped[str] = mapped_column(Text, primary_key=True)
+    misprints: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class GroupEvent(Base):

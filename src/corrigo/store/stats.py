@@ -1,33 +1,34 @@
 """Read-only statistics for the dashboard: reports per day, misprints reported and fixed,
 time to fix, the pages and sections with most misprints, per site.
 
-Everything is computed for a :class:`Scope` (which sites, which days) with a
-handful of aggregate queries that work alike on SQLite and PostgreSQL; each
-reads one covering index range and groups by day *and* site, so the per-day
-series and the per-site table come from the same rows. The arithmetic on the
-results (filling empty days, medians, folding pages into sections) lives in
-:mod:`corrigo.domain.trends`.
+Everything is computed for a :class:`Scope` (which sites, which days) from the
+daily rollups that the writers keep current (`corrigo.store.rollups`), so a year
+of a million reports is a few thousand rows per site and day, one row per fix
+and one per page and day; only the open groups and the checker's fixes are
+counted from their own indexes. The per-day series and the per-site table come
+from the same rows. The arithmetic on the results (filling empty days, medians)
+lives in :mod:`corrigo.domain.trends`.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, select, true
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from corrigo.domain.lifecycle import Status
-from corrigo.domain.trends import day_range, fill_days, median, top_sections
+from corrigo.domain.trends import day_range, fill_days, middle, top_counts
 from corrigo.store.checks import fixed_by_checker
-from corrigo.store.models import ErrorGroup, Report, Site
+from corrigo.store.models import ErrorGroup, Site, StatsDay, StatsFix, StatsPage, StatsSection
+from corrigo.store.rollups import MISPRINT_STATUSES
 
-# Groups that are misprints (spam and "not an error" are not).
-MISPRINT_STATUSES = (Status.OPEN, Status.FIXED)
+DAYS, FIXES = StatsDay.__table__, StatsFix.__table__
+PAGES, SECTIONS = StatsPage.__table__, StatsSection.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,79 +102,94 @@ def _in_sites(column: Any, scope: Scope) -> ColumnElement[bool]:
     return column.in_(list(scope.sites))
 
 
-def _is_postgresql(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
+def _in_scope(table: Any, scope: Scope) -> list[ColumnElement[bool]]:
+    """A rollup table's rows of the scope's days and sites."""
+    return [
+        table.c.day >= scope.first,
+        table.c.day <= scope.last,
+        _in_sites(table.c.site_id, scope),
+    ]
 
 
-def _day(session: Session, column: Any) -> Any:
-    """The UTC calendar day of a timestamp column, in SQL."""
-    if _is_postgresql(session):
-        return func.date(func.timezone("UTC", column))
-    # SQLite keeps UTC timestamps as 'YYYY-MM-DD HH:MM:SS.ffffff' text.
-    return func.substr(column, 1, 10)
+@dataclass(slots=True)
+class Tally:
+    """Counts of the period per day and per site, by what they count."""
+
+    per_day: dict[str, Counter[date]] = field(default_factory=lambda: defaultdict(Counter))
+    per_site: dict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
 
 
-@lru_cache(maxsize=1024)
-def _as_date(value: date | str) -> date:
-    """A day column's value as a date (SQLite answers text); a period has few distinct days."""
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-def _seconds_between(session: Session, start: Any, end: Any) -> Any:
-    if _is_postgresql(session):
-        return func.date_part("epoch", end - start)
-    return (func.julianday(end) - func.julianday(start)) * 86400.0
-
-
-def _by_day_and_site(
-    session: Session, column: Any, site_column: Any, scope: Scope, *conditions: Any
-) -> Counter[tuple[date, int]]:
-    """Rows per (UTC day, site) with `column` inside the scope."""
-    day = _day(session, column)
-    rows = session.execute(
-        select(day, site_column, func.count())
-        .where(
-            column >= scope.start, column < scope.end, _in_sites(site_column, scope), *conditions
-        )
-        .group_by(day, site_column)
-    ).all()
-    return Counter({(_as_date(d), int(site)): int(n) for d, site, n in rows})
-
-
-def _per_day(scope: Scope, counts: Counter[tuple[date, int]]) -> list[int]:
-    totals: Counter[date] = Counter()
-    for (day, _site), n in counts.items():
-        totals[day] += n
-    return fill_days(scope.first, scope.last, totals)
-
-
-def _per_site(counts: Counter[tuple[date, int]]) -> Counter[int]:
-    totals: Counter[int] = Counter()
-    for (_day, site), n in counts.items():
-        totals[site] += n
-    return totals
+def _tally(session: Session, scope: Scope, tally: Tally, table: Any, **counts: Any) -> None:
+    """Sum a rollup's `counts` (name → SQL) over the scope, per day and per site, in SQL."""
+    for key, into in ((table.c.day, tally.per_day), (table.c.site_id, tally.per_site)):
+        query = select(key, *counts.values()).where(*_in_scope(table, scope)).group_by(key)
+        for row in session.execute(query):
+            for name, value in zip(counts, row[1:], strict=True):
+                into[name][row[0]] += int(value)
 
 
 def trends(session: Session, scope: Scope) -> Trends:
-    """Reports, reported and fixed misprints per day, time to fix, and per-site figures."""
-    reports = _by_day_and_site(session, Report.created_at, Report.site_id, scope)
-    opened = _by_day_and_site(session, ErrorGroup.first_seen, ErrorGroup.site_id, scope)
-    fixed_at = ErrorGroup.status_changed_at
-    seconds = _seconds_between(session, ErrorGroup.first_seen, fixed_at)
-    fixes = session.execute(
-        select(ErrorGroup.site_id, _day(session, fixed_at), seconds).where(
-            ErrorGroup.status == Status.FIXED,
-            fixed_at >= scope.start,
-            fixed_at < scope.end,
-            _in_sites(ErrorGroup.site_id, scope),
+    """Reports, reported and fixed misprints per day, time to fix, and per-site figures.
+
+    Read from the daily rollups (`corrigo.store.rollups`), summed in SQL per day and
+    per site; the fixes counted per site and bucket of their duration, and then only
+    the values of the buckets that hold the medians.
+    """
+    tally = Tally()
+    days = {"reports": func.sum(DAYS.c.reports), "opened": func.sum(DAYS.c.opened)}
+    _tally(session, scope, tally, DAYS, **days)
+    _tally(session, scope, tally, FIXES, fixed=func.count())
+    return assemble(session, scope, tally, _medians(session, scope))
+
+
+def _medians(session: Session, scope: Scope) -> dict[int | None, float | None]:
+    """Median seconds to fix per site, and over all the scope's sites (key None)."""
+    per_bucket = (FIXES.c.site_id, FIXES.c.bucket)
+    counts: dict[int | None, Counter[int]] = defaultdict(Counter)
+    for site, bucket, n in session.execute(
+        select(*per_bucket, func.count()).where(*_in_scope(FIXES, scope)).group_by(*per_bucket)
+    ):
+        counts[site][bucket] += n
+        counts[None][bucket] += n
+    places = {site: middle(buckets) for site, buckets in counts.items()}
+    wanted = {(site, bucket) for site, found in places.items() for bucket, _index in found}
+    if not wanted:
+        return {}
+    sites = sorted(site for site in counts if site is not None)
+    values: dict[int | None, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for site, bucket, seconds in session.execute(
+        select(*per_bucket, FIXES.c.seconds).where(
+            *_in_scope(FIXES, scope),
+            or_(
+                *(
+                    # Each site's index range of the bucket (the index leads with the site).
+                    and_(
+                        FIXES.c.site_id.in_(sites) if site is None else FIXES.c.site_id == site,
+                        FIXES.c.bucket == bucket,
+                    )
+                    for site, bucket in wanted
+                )
+            ),
         )
-    ).all()
-    fixed: Counter[tuple[date, int]] = Counter()
-    durations: dict[int, list[float]] = defaultdict(list)
-    for site, day, value in fixes:
-        fixed[(_as_date(day), int(site))] += 1
-        # A clock step can put a fix before its first report; it took no time.
-        durations[int(site)].append(max(float(value), 0.0))
+    ):
+        if (site, bucket) in wanted:
+            values[site][bucket].append(seconds)
+        if (None, bucket) in wanted:
+            values[None][bucket].append(seconds)
+    medians: dict[int | None, float | None] = {}
+    for site, found in places.items():
+        middle_values = [sorted(values[site][bucket])[index] for bucket, index in found]
+        medians[site] = sum(middle_values) / len(middle_values)
+    return medians
+
+
+def assemble(
+    session: Session, scope: Scope, tally: Tally, medians: Mapping[int | None, float | None]
+) -> Trends:
+    """The figures from the period's counts and its medians (per site; None: all sites).
+
+    Adds what is counted live: the open groups, the checker's fixes, the sites' names.
+    """
     open_now = Counter(
         {
             int(site): int(n)
@@ -184,7 +200,7 @@ def trends(session: Session, scope: Scope) -> Trends:
             )
         }
     )
-    per_site = {"reports": _per_site(reports), "opened": _per_site(opened)}
+    per_site = tally.per_site
     sites = [
         SiteSummary(
             site_id=site_id,
@@ -192,9 +208,9 @@ def trends(session: Session, scope: Scope) -> Trends:
             name=name,
             reports=per_site["reports"][site_id],
             opened=per_site["opened"][site_id],
-            fixed=len(durations[site_id]),
+            fixed=per_site["fixed"][site_id],
             open_now=open_now[site_id],
-            median_fix_seconds=median(durations[site_id]),
+            median_fix_seconds=medians.get(site_id),
         )
         for site_id, key, name in session.execute(
             select(Site.id, Site.public_key, Site.name).where(_in_sites(Site.id, scope))
@@ -203,10 +219,10 @@ def trends(session: Session, scope: Scope) -> Trends:
     sites.sort(key=lambda summary: (-summary.reports, summary.name))
     return Trends(
         days=day_range(scope.first, scope.last),
-        reports=_per_day(scope, reports),
-        opened=_per_day(scope, opened),
-        fixed=_per_day(scope, fixed),
-        median_fix_seconds=median([value for values in durations.values() for value in values]),
+        reports=fill_days(scope.first, scope.last, tally.per_day["reports"]),
+        opened=fill_days(scope.first, scope.last, tally.per_day["opened"]),
+        fixed=fill_days(scope.first, scope.last, tally.per_day["fixed"]),
+        median_fix_seconds=medians.get(None),
         sites=sites,
         fixed_on_page=sum(
             fixed_by_checker(session.connection(), scope.sites, scope.start, scope.end).values()
@@ -214,32 +230,58 @@ def trends(session: Session, scope: Scope) -> Trends:
     )
 
 
-def page_counts(session: Session, scope: Scope) -> list[PageCount]:
-    """Every page with misprints first reported in the scope, most misprints first."""
+def top_pages(session: Session, scope: Scope, limit: int) -> list[PageCount]:
+    """The `limit` pages with most misprints first reported in the scope.
+
+    Ties go to the page with more reports, then to the address in code-point
+    order (PostgreSQL is asked for its "C" collation, SQLite's is that already).
+    """
+    misprints, reports = func.sum(PAGES.c.misprints), func.sum(PAGES.c.reports)
+    url = func.min(PAGES.c.url)
+    if session.get_bind().dialect.name == "postgresql":
+        url = url.collate("C")
     rows = session.execute(
-        select(
-            ErrorGroup.site_id,
-            func.min(ErrorGroup.url),
-            func.max(ErrorGroup.title),
-            func.count(),
-            func.sum(ErrorGroup.report_count),
-        )
-        .where(
-            ErrorGroup.first_seen >= scope.start,
-            ErrorGroup.first_seen < scope.end,
-            _in_sites(ErrorGroup.site_id, scope),
-            ErrorGroup.status.in_(MISPRINT_STATUSES),
-        )
-        .group_by(ErrorGroup.site_id, ErrorGroup.url_hash)
+        select(PAGES.c.site_id, PAGES.c.url_hash, url, misprints, reports)
+        .where(*_in_scope(PAGES, scope))
+        .group_by(PAGES.c.site_id, PAGES.c.url_hash)
+        .having(misprints > 0)
+        .order_by(misprints.desc(), reports.desc(), url)
+        .limit(limit)
     ).all()
-    pages = [
-        PageCount(site, url, title or "", int(n), int(total or 0))
-        for site, url, title, n, total in rows
+    if not rows:
+        return []
+    # The title shown is the latest any of the page's misprints of the period carries.
+    titles = {
+        (site, page): title
+        for site, page, title in session.execute(
+            select(ErrorGroup.site_id, ErrorGroup.url_hash, func.max(ErrorGroup.title))
+            .where(
+                or_(
+                    *(
+                        and_(ErrorGroup.site_id == site, ErrorGroup.url_hash == page)
+                        for site, page, *_rest in rows
+                    )
+                ),
+                ErrorGroup.first_seen >= scope.start,
+                ErrorGroup.first_seen < scope.end,
+                ErrorGroup.status.in_(MISPRINT_STATUSES),
+            )
+            .group_by(ErrorGroup.site_id, ErrorGroup.url_hash)
+        )
+    }
+    return [
+        PageCount(site, address, titles.get((site, page)) or "", int(n), int(total))
+        for site, page, address, n, total in rows
     ]
-    pages.sort(key=lambda page: (-page.misprints, -page.reports, page.url))
-    return pages
 
 
-def section_counts(pages: list[PageCount], limit: int) -> list[tuple[str, int]]:
+def section_counts(session: Session, scope: Scope, limit: int) -> list[tuple[str, int]]:
     """The `limit` URL sections (host plus first folder) with most misprints."""
-    return top_sections(((page.url, page.misprints) for page in pages), limit)
+    misprints = func.sum(SECTIONS.c.misprints)
+    rows = session.execute(
+        select(SECTIONS.c.section, misprints)
+        .where(*_in_scope(SECTIONS, scope))
+        .group_by(SECTIONS.c.section)
+        .having(misprints > 0)  # a section whose misprints were all rejected later
+    )
+    return top_counts(Counter({section: int(n) for section, n in rows}), limit)

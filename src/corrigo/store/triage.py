@@ -21,6 +21,7 @@ from corrigo.store.errors import FieldError, NotVisible
 from corrigo.store.inbox import MAX_ID
 from corrigo.store.lexicon import learn_from_decision
 from corrigo.store.models import ErrorGroup, GroupEvent
+from corrigo.store.rollups import Rollup
 
 MAX_NOTE = 2000
 MAX_BULK = 500
@@ -85,11 +86,13 @@ def decide(
     if len(found) != len(ids):
         raise NotVisible(sorted(set(ids) - set(found)))
     note = decision.note.strip()
+    rollup = Rollup()
     for group_id in ids:
         group = found[group_id]
         target = after_decision(Status(group.status), decision.action)
         if target is None:
             continue
+        rollup.change_status(group, group.status, target, now)
         session.add(
             GroupEvent(
                 group_id=group.id,
@@ -109,6 +112,7 @@ def decide(
         # The still-on-the-page flag belongs to a fixed group only.
         group.still_on_page = False
     session.flush()
+    rollup.write(session.connection())
     if decision.status == Status.FIXED:
         # "Fixed" is checked against the live page at the workers' next look.
         check_soon(session.connection(), ids, now)

@@ -62,11 +62,10 @@ def load_figures(request: Request, ctx: EditorContext, site: int | None, period:
     """Read the figures (blocking: run in a thread)."""
     scope = stats.last_days([site] if site is not None else ctx.site_ids, period)
     with state_of(request).sessions() as session:
-        pages = stats.page_counts(session, scope)
         return Figures(
             trends=stats.trends(session, scope),
-            pages=pages[:TOP],
-            sections=stats.section_counts(pages, TOP),
+            pages=stats.top_pages(session, scope, TOP),
+            sections=stats.section_counts(session, scope, TOP),
         )
 
 
