@@ -82,6 +82,7 @@ node: node_modules/.installed
 test: sync browser wordpress dictionaries node
 	$(UV) run ruff check src tests bench
 	$(UV) run ruff format --check src tests bench
+	$(UV) run mypy
 	$(UV) run pytest
 
 bench-ingest: sync
@@ -94,6 +95,7 @@ bench-spelling: sync dictionaries
 lint: sync
 	$(UV) run ruff check src tests bench
 	$(UV) run ruff format --check src tests bench
+	$(UV) run mypy
 
 clean:
 	rm -rf .venv $(TOOLS) node_modules data

@@ -16,10 +16,11 @@ from corrigo.config import Settings
 from corrigo.demo import DEMO_EDITOR, DEMO_MAILBOX_PATH, DEMO_SITE_KEY
 from corrigo.demo.articles import BY_SLUG
 from corrigo.domain.article import article_texts
-from corrigo.store.admin import AdminError, create_editor, create_site
+from corrigo.store.admin import create_editor, create_site
 from corrigo.store.channels import create_channel
 from corrigo.store.db import make_engine, make_sessionmaker
 from corrigo.store.demo_mailbox import ensure_demo_channel, keep_message, mailbox
+from corrigo.store.errors import AdminError
 from tests.cli.test_first_run import _password, demo  # noqa: F401 - the `corrigo demo` fixture
 from tests.conftest import free_port
 from tests.dashboard.helpers import sign_in

@@ -11,9 +11,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from corrigo.config import Settings
-from corrigo.store.admin import site_by_key
 from corrigo.store.db import make_engine, make_sessionmaker
 from corrigo.store.lexicon import learn_fix
+from corrigo.store.sites import site_by_key
 from tests.dashboard.helpers import Newsroom, sign_in
 
 BLNS = json.loads((Path(__file__).parents[1] / "data" / "blns.json").read_text("utf-8"))

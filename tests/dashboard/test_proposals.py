@@ -10,9 +10,9 @@ from starlette.testclient import TestClient
 
 from corrigo.config import Settings
 from corrigo.domain.proposal import NOT_A_SPELLING_ERROR
-from corrigo.store.admin import site_by_key
 from corrigo.store.db import make_engine, make_sessionmaker
 from corrigo.store.lexicon import accepted_words, corrections
+from corrigo.store.sites import site_by_key
 from corrigo.workers.proposer import Proposer
 from tests.dashboard.helpers import Newsroom, ingest, sign_in
 from tests.workers.receivers import wait_until

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from starlette.testclient import TestClient
 
 from corrigo.config import Settings
-from corrigo.store.admin import site_by_key
 from corrigo.store.db import make_engine, make_sessionmaker
+from corrigo.store.sites import site_by_key
 from tests.dashboard.helpers import Newsroom, sign_in
 
 

@@ -9,7 +9,6 @@ import click
 from sqlalchemy.orm import Session
 
 from corrigo.config import ConfigError, Settings, load_settings
-from corrigo.store.admin import AdminError
 from corrigo.store.db import (
     SchemaError,
     make_engine,
@@ -17,6 +16,7 @@ from corrigo.store.db import (
     require_current_schema,
     upgrade,
 )
+from corrigo.store.errors import AdminError
 
 
 def settings_or_exit() -> Settings:

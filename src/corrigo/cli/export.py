@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from corrigo.cli.common import require_current, settings_or_exit
-from corrigo.store.admin import AdminError
 from corrigo.store.db import make_engine, make_sessionmaker
+from corrigo.store.errors import AdminError
 from corrigo.store.export import FORMATS, WHATS, Format, What, export_chunks
 from corrigo.store.inbox import STATUS_ORDER, InboxError, InboxFilter
 from corrigo.store.sites import site_by_key

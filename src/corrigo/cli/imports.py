@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from corrigo.cli.common import settings_or_exit, store_session
-from corrigo.store.admin import site_by_key
 from corrigo.store.mistape import SourceError, csv_rows, import_reports, mysql_rows
+from corrigo.store.sites import site_by_key
 
 
 @click.group("import")

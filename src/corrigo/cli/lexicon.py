@@ -10,8 +10,8 @@ import click
 
 from corrigo.cli.common import store_session
 from corrigo.domain.lexicon import LexiconFormatError, from_csv
-from corrigo.store.admin import site_by_key
 from corrigo.store.lexicon import export_csv, import_entries
+from corrigo.store.sites import site_by_key
 
 MAX_IMPORT = 16 * 1024 * 1024
 

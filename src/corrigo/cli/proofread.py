@@ -19,8 +19,9 @@ from corrigo.config import Settings
 from corrigo.net.fetch import Unreachable, fetch_page, user_agent
 from corrigo.spelling.drafts import DraftSite, draft_text, proofread_sync
 from corrigo.spelling.proofread import Issue, Proofread
-from corrigo.store.admin import AdminError, site_by_key
 from corrigo.store.db import make_engine, make_sessionmaker
+from corrigo.store.errors import AdminError
+from corrigo.store.sites import site_by_key
 
 # Files and standard input are read up to this size, like the API's body.
 MAX_INPUT = 1024 * 1024

@@ -9,7 +9,8 @@ import click
 from corrigo.cli.common import store_session
 from corrigo.passwords import generate_password
 from corrigo.store.accounts import reset_password
-from corrigo.store.admin import create_editor, site_by_key
+from corrigo.store.admin import create_editor
+from corrigo.store.sites import site_by_key
 from corrigo.store.tokens import create_token
 
 

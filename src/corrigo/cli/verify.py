@@ -7,9 +7,9 @@ import asyncio
 import click
 
 from corrigo.cli.common import settings_or_exit, store_session
-from corrigo.store.admin import site_by_key
 from corrigo.store.checks import groups_to_verify
 from corrigo.store.db import make_engine
+from corrigo.store.sites import site_by_key
 from corrigo.workers.checker import verify_groups
 
 

@@ -65,10 +65,11 @@ def ensure_demo(session: Session, base_url: str, data_dir: Path | None = None) -
     ensure_demo_channel(session, site.id, DEMO_EDITOR)
     editor = editor_by_email(session, DEMO_EDITOR)
     if editor is None:
-        password: str | None = generate_password()
-        create_editor(session, DEMO_EDITOR, password, role="admin")
+        generated = generate_password()
+        create_editor(session, DEMO_EDITOR, generated, role="admin")
         if data_dir is not None:
-            _remember(data_dir / PASSWORD_FILE, password)
+            _remember(data_dir / PASSWORD_FILE, generated)
+        password: str | None = generated
     else:
         password = _remembered(data_dir / PASSWORD_FILE) if data_dir is not None else None
         if password is not None and not verify_password(editor.password_hash, password):

@@ -20,6 +20,7 @@ no further normalising happens here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
@@ -58,7 +59,7 @@ class _Fit:
     end: int
 
 
-def _boundaries(blocks: list[tuple[int, int, int]], before: int, after: int) -> tuple[int, int]:
+def _boundaries(blocks: Sequence[tuple[int, int, int]], before: int, after: int) -> tuple[int, int]:
     """Where the window's [before, after) span falls in the aligned text.
 
     A boundary inside an aligned run is exact; at the edge of a run, text

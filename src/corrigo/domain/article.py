@@ -82,7 +82,8 @@ def _text_of(root: LexborNode) -> str:
 
 def _with_ancestors(nodes: list[LexborNode]) -> set[int]:
     kept = set()
-    for node in nodes:
+    for first in nodes:
+        node: LexborNode | None = first
         while node is not None:
             kept.add(node.mem_id)
             node = node.parent

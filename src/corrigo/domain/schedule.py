@@ -20,7 +20,7 @@ def retry_delay(
     random ("equal jitter"), so deliveries that failed together (a receiver
     went down) come back spread out, but never sooner than half the step.
     """
-    step = min(cap, base * 2 ** max(0, attempt - 1))
+    step = min(cap, base * 2.0 ** max(0, attempt - 1))
     return step / 2 + rng() * step / 2
 
 

@@ -17,4 +17,4 @@ def sign_in_delay(failures: int) -> float:
     """
     if failures < FREE_FAILURES:
         return 0.0
-    return min(MAX_DELAY, FIRST_DELAY * 2 ** (failures // FREE_FAILURES - 1))
+    return min(MAX_DELAY, FIRST_DELAY * 2.0 ** (failures // FREE_FAILURES - 1))

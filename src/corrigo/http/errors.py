@@ -9,6 +9,7 @@ errors keep Starlette's plain-text answers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from http import HTTPStatus
 
 import msgspec
@@ -34,7 +35,7 @@ class ApiError(Exception):
         self.status = status
         self.body = ErrorBody(error=code, message=message, field=field)
 
-    def response(self, headers: dict[str, str] | None = None) -> Response:
+    def response(self, headers: Mapping[str, str] | None = None) -> Response:
         """The JSON answer for this refusal."""
         return Response(
             msgspec.json.encode(self.body),

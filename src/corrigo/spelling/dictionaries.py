@@ -155,7 +155,7 @@ def _load(name: str) -> Speller | None:
     enchant = _enchant()
     if enchant is None:
         return None
-    dicts = []
+    dicts: list[Any] = []  # enchant.Dict: pyenchant has no type information
     for provider in PROVIDERS:
         # A broker of its own per library: a broker hands out one dictionary per name.
         # A library without `uk_UA` may still serve it from its `uk`.

@@ -14,8 +14,9 @@ from corrigo.passwords import (
     needs_rehash,
     verify_password,
 )
-from corrigo.store.admin import AdminError, check_lang
+from corrigo.store.admin import check_lang
 from corrigo.store.editor_sessions import end_other_sessions
+from corrigo.store.errors import AdminError
 from corrigo.store.models import ROLES, Editor, EditorSite, Site
 
 # Verified against when the address is unknown, so a wrong address takes as long as a

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from corrigo.domain.routing import normalize_prefix
 from corrigo.domain.schedule import parse_clock, zone
-from corrigo.store.admin import AdminError
+from corrigo.store.db import affected
+from corrigo.store.errors import AdminError
 from corrigo.store.models import Channel, Delivery, ErrorGroup, OutboxEvent, Site
 from corrigo.store.outbox import DELIVERY_STATUSES, FAILED, PENDING, SENDING
 from corrigo.store.sites import site_by_key
@@ -402,18 +403,20 @@ def retry_delivery(
     if site_ids is not None and view.site_id not in site_ids:
         raise DeliveryNotFound(f"no delivery has the id {delivery_id}")
     # Conditional, so two editors pressing "retry" at once queue it only once.
-    changed = session.execute(
-        update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status == FAILED)
-        .values(
-            status=PENDING,
-            attempts=0,
-            next_attempt_at=datetime.now(UTC),
-            locked_until=None,
-            locked_by="",
+    changed = affected(
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery_id, Delivery.status == FAILED)
+            .values(
+                status=PENDING,
+                attempts=0,
+                next_attempt_at=datetime.now(UTC),
+                locked_until=None,
+                locked_by="",
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if not changed:
         raise NotRetryable(f"delivery {delivery_id} is {view.status}, not failed")
     session.expire(row[0])

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,14 +30,14 @@ from sqlalchemy import Connection, and_, bindparam, exists, func, insert, or_, s
 from sqlalchemy.dialects import postgresql, sqlite
 
 from corrigo.domain.lifecycle import NoticeType, Status, corrected_on_page
-from corrigo.store.models import CheckedPage, ErrorGroup, GroupEvent, OutboxEvent, Site
+from corrigo.store.models import CheckedPage, ErrorGroup, GroupEvent, OutboxEvent, Site, table_of
 from corrigo.store.rollups import Rollup
 
-GROUPS = ErrorGroup.__table__
-PAGES = CheckedPage.__table__
-SITES = Site.__table__
-EVENTS = GroupEvent.__table__
-OUTBOX = OutboxEvent.__table__
+GROUPS = table_of(ErrorGroup)
+PAGES = table_of(CheckedPage)
+SITES = table_of(Site)
+EVENTS = table_of(GroupEvent)
+OUTBOX = table_of(OutboxEvent)
 
 OUTCOMES = ("present", "corrected", "missing", "unreachable")
 # History actions written by the checker (no editor): found corrected, found still there.
@@ -423,7 +423,7 @@ def checked_since(conn: Connection, group_id: int, since: datetime) -> bool:
 
 
 def fixed_by_checker(
-    conn: Connection, site_ids: Sequence[int] | None, start: datetime, end: datetime
+    conn: Connection, site_ids: Collection[int] | None, start: datetime, end: datetime
 ) -> dict[int, int]:
     """Site id → groups the checker found corrected while open, between `start` and `end`."""
     query = (

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from corrigo.domain.lifecycle import Action
 from corrigo.secretbox import SecretBox
-from corrigo.store.admin import site_by_key
 from corrigo.store.checks import check_soon
 from corrigo.store.inbox import visible_group
 from corrigo.store.models import ErrorGroup, GroupEvent, Site, SiteConnector
+from corrigo.store.sites import site_by_key
 from corrigo.store.triage import Decision, decide
 
 APPLIED = "applied"

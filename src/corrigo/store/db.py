@@ -6,18 +6,28 @@ import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from alembic import command
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import CursorResult, Engine, Result, Row, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 WRITER_CACHE_KIB = 64 * 1024
+
+
+# A result row of any shape (SQLAlchemy types rows by their columns).
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]
+
+
+def affected(result: Result[*tuple[Any, ...]]) -> int:
+    """How many rows an UPDATE or DELETE changed (its result is always a CursorResult)."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 def is_sqlite(url: str) -> bool:

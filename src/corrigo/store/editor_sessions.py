@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from corrigo.store.db import affected
 from corrigo.store.models import Editor, EditorSession, EditorSite
 
 # A session ends after this long without a request.
@@ -133,4 +134,4 @@ def purge_expired(session: Session, now: datetime | None = None) -> int:
     result = session.execute(
         delete(EditorSession).where(EditorSession.expires_at <= (now or datetime.now(UTC)))
     )
-    return int(result.rowcount or 0)
+    return affected(result)

@@ -231,7 +231,7 @@ def _status_page(
     limit: int,
 ) -> list[InboxRow]:
     order_key = tuple_(ErrorGroup.report_count, ErrorGroup.last_seen, ErrorGroup.id)
-    query: Select[tuple[ErrorGroup, str, str]] = (
+    query: Select[ErrorGroup, str, str] = (
         select(ErrorGroup, Site.name, Site.public_key)
         .join(Site, Site.id == ErrorGroup.site_id)
         .where(ErrorGroup.status == status, *clauses)
@@ -277,7 +277,7 @@ def inbox_page(
     if site_ids is not None and not site_ids:
         return InboxPage([], None)
     clauses = group_filters(wanted, site_ids)
-    statuses = [wanted.status] if wanted.status else list(STATUS_ORDER)
+    statuses: list[str] = [wanted.status] if wanted.status else list(STATUS_ORDER)
     if after is not None:
         if after.status not in statuses:
             return InboxPage([], None)

@@ -30,7 +30,7 @@ from sqlalchemy.engine import Dialect
 from corrigo.domain.lifecycle import NoticeType, Status, after_report, joins_by_overlap
 from corrigo.domain.quote import Quote, overlaps
 from corrigo.domain.report import CleanReport
-from corrigo.store.models import OutboxEvent, Report
+from corrigo.store.models import OutboxEvent, Report, table_of
 from corrigo.store.rollups import MISPRINT_STATUSES, Rollup
 
 # How many of a page's groups are compared when looking for an overlapping selection.
@@ -184,8 +184,8 @@ class _Dialect:
 
     def __init__(self, dialect: Dialect) -> None:
         pg = self.postgresql = dialect.name == "postgresql"
-        self.when = _converter(Report.__table__.c.created_at, dialect)
-        self.payload = _converter(OutboxEvent.__table__.c.payload, dialect)
+        self.when = _converter(table_of(Report).c.created_at, dialect)
+        self.payload = _converter(table_of(OutboxEvent).c.payload, dialect)
         self.client_report = _paramstyle(pg, _CLIENT_REPORT)
         self.earlier = _paramstyle(pg, _EARLIER)
         self.page_lock = _paramstyle(pg, _PAGE_LOCK)
@@ -255,7 +255,7 @@ class _Batch:
     def _rows(self, template: str, site_id: int, values: Iterable[str]) -> list[Sequence[Any]]:
         rows: list[Sequence[Any]] = []
         for chunk in _chunks(sorted(set(values))):
-            params = {f"v{i}": value for i, value in enumerate(chunk)}
+            params: dict[str, Any] = {f"v{i}": value for i, value in enumerate(chunk)}
             params.update(site_id=site_id, candidates=PAGE_CANDIDATES)
             self.cursor.execute(self.sql.in_list(template, len(chunk)), params)
             rows += self.cursor.fetchall()
@@ -325,9 +325,9 @@ class _Batch:
                 group.title = report.title
             # A group found by its fingerprint may be new to the page's candidates: a fixed
             # one reopening, or one that was not among the most reported when read.
-            page = self.pages.get((job.site_id, group.page))
-            if page is not None and group not in page:
-                page.append(group)
+            candidates = self.pages.get((job.site_id, group.page))
+            if candidates is not None and group not in candidates:
+                candidates.append(group)
             after = after_report(group.status, group.count, threshold)
             if after.reopened:  # the fix did not reach the page
                 group.reopened_at = plan.received_at

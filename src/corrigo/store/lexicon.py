@@ -22,6 +22,7 @@ from corrigo.domain.lexicon import (
 )
 from corrigo.domain.lifecycle import Status
 from corrigo.domain.proposal import readers_choice
+from corrigo.store.db import affected
 from corrigo.store.models import ErrorGroup, LexiconCorrection, LexiconWord
 from corrigo.store.proposals import proposal_of, reader_suggestions
 
@@ -59,13 +60,13 @@ def fixes_for(session: Session, site_id: int, keys: Iterable[str]) -> dict[str, 
         return {}
     found: dict[str, tuple[str, int]] = {}
     totals: dict[str, int] = {}
-    for row in session.execute(
+    for misspelling, correction, count in session.execute(
         select(LexiconCorrection.misspelling, LexiconCorrection.correction, LexiconCorrection.count)
         .where(LexiconCorrection.site_id == site_id, LexiconCorrection.misspelling.in_(wanted))
         .order_by(LexiconCorrection.count, LexiconCorrection.updated_at)
     ):
-        totals[row.misspelling] = totals.get(row.misspelling, 0) + row.count
-        found[row.misspelling] = (row.correction, 0)
+        totals[misspelling] = totals.get(misspelling, 0) + count
+        found[misspelling] = (correction, 0)
     return {key: (correction, totals[key]) for key, (correction, _n) in found.items()}
 
 
@@ -174,7 +175,7 @@ def remove_correction(session: Session, site_id: int, entry_id: int) -> bool:
             LexiconCorrection.id == entry_id, LexiconCorrection.site_id == site_id
         )
     )
-    return bool(result.rowcount)
+    return bool(affected(result))
 
 
 def remove_word(session: Session, site_id: int, entry_id: int) -> bool:
@@ -182,7 +183,7 @@ def remove_word(session: Session, site_id: int, entry_id: int) -> bool:
     result = session.execute(
         delete(LexiconWord).where(LexiconWord.id == entry_id, LexiconWord.site_id == site_id)
     )
-    return bool(result.rowcount)
+    return bool(affected(result))
 
 
 def learn_fix(session: Session, site_id: int, exact: str, corrected: str, now: datetime) -> None:

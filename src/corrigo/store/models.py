@@ -22,6 +22,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -69,6 +70,13 @@ class Base(DeclarativeBase):
     """Declarative base with a constraint naming convention (stable migrations)."""
 
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, for Core statements (typed as the Table it always is here)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class Site(Base):

@@ -19,10 +19,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, case, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, case, insert, or_, select, update
 
 from corrigo.domain.routing import RouteRule, route
 from corrigo.domain.schedule import next_digest_at, parse_clock, zone
+from corrigo.store.db import AnyRow
 from corrigo.store.models import (
     Channel,
     Delivery,
@@ -31,17 +32,18 @@ from corrigo.store.models import (
     OutboxEvent,
     Report,
     Site,
+    table_of,
 )
 
 log = logging.getLogger(__name__)
 
-OUTBOX = OutboxEvent.__table__
-DELIVERIES = Delivery.__table__
-CHANNELS = Channel.__table__
-GROUPS = ErrorGroup.__table__
-REPORTS = Report.__table__
-SITES = Site.__table__
-PROPOSALS = GroupProposal.__table__
+OUTBOX = table_of(OutboxEvent)
+DELIVERIES = table_of(Delivery)
+CHANNELS = table_of(Channel)
+GROUPS = table_of(ErrorGroup)
+REPORTS = table_of(Report)
+SITES = table_of(Site)
+PROPOSALS = table_of(GroupProposal)
 
 PENDING, SENDING, SENT, FAILED, DIGEST = "pending", "sending", "sent", "failed", "digest"
 DELIVERY_STATUSES = (PENDING, SENDING, SENT, FAILED, DIGEST)
@@ -73,7 +75,7 @@ def dispatch_events(
     event) unless it was created before `wait_until`, so that the notification
     can show the proposal without ever hanging on it.
     """
-    ready = OUTBOX.c.processed_at.is_(None)
+    ready: ColumnElement[bool] = OUTBOX.c.processed_at.is_(None)
     if wait_until is not None:
         proposed = (
             select(PROPOSALS.c.group_id)
@@ -113,7 +115,7 @@ def dispatch_events(
             )
         )
     }
-    channels: dict[int, list[Row[Any]]] = defaultdict(list)
+    channels: dict[int, list[AnyRow]] = defaultdict(list)
     for channel in conn.execute(
         select(CHANNELS).where(
             CHANNELS.c.site_id.in_({event.site_id for event in events}),
@@ -149,7 +151,7 @@ def dispatch_events(
 def _claim(
     conn: Connection,
     due: Any,
-    candidates: Sequence[Row[Any]],
+    candidates: Sequence[AnyRow],
     worker: str,
     lease_until: datetime,
 ) -> list[int]:
@@ -173,7 +175,7 @@ def _claim(
 
 def _candidates(
     conn: Connection, due: Any, skip_channels: Sequence[int], limit: int
-) -> Sequence[Row[Any]]:
+) -> Sequence[AnyRow]:
     query = (
         select(DELIVERIES.c.id, DELIVERIES.c.channel_id)
         .join(CHANNELS, CHANNELS.c.id == DELIVERIES.c.channel_id)
@@ -202,7 +204,7 @@ def claim_deliveries(
     due = and_(DELIVERIES.c.status == PENDING, DELIVERIES.c.next_attempt_at <= now)
     full = [channel for channel, count in in_flight.items() if count >= per_channel]
     counts = Counter(in_flight)
-    picked = []
+    picked: list[AnyRow] = []
     for row in _candidates(conn, due, full, limit * 2):
         if len(picked) == limit:
             break
@@ -222,7 +224,7 @@ def claim_digests(
 ) -> dict[int, list[int]]:
     """Claim the due digest deliveries of up to `channels` channels; channel id → delivery ids."""
     due = and_(DELIVERIES.c.status == DIGEST, DELIVERIES.c.next_attempt_at <= now)
-    by_channel: dict[int, list[Row[Any]]] = defaultdict(list)
+    by_channel: dict[int, list[AnyRow]] = defaultdict(list)
     for row in _candidates(conn, due, busy, channels * DIGEST_LIMIT):
         if len(by_channel[row.channel_id]) < DIGEST_LIMIT and (
             row.channel_id in by_channel or len(by_channel) < channels
@@ -238,7 +240,7 @@ def claim_digests(
     return result
 
 
-def delivery_rows(conn: Connection, delivery_ids: Sequence[int]) -> Sequence[Row[Any]]:
+def delivery_rows(conn: Connection, delivery_ids: Sequence[int]) -> Sequence[AnyRow]:
     """Everything needed to render and send the given deliveries, in id order."""
     return conn.execute(
         select(

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Connection, Engine, delete, exists, func, select, update
 
 from corrigo.domain.lifecycle import Status
-from corrigo.store.models import ErrorGroup, Report
+from corrigo.store.models import ErrorGroup, Report, table_of
 from corrigo.store.rollups import Rollup, day_of
 
-REPORTS = Report.__table__
-GROUPS = ErrorGroup.__table__
+REPORTS = table_of(Report)
+GROUPS = table_of(ErrorGroup)
 # A reader hash can only link reports while its day's salt exists (two days).
 READER_HASH_DAYS = 2
 # What the statistics' rollups need to know of a group that is deleted.

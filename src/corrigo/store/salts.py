@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from corrigo.store.models import ReaderSalt
+from corrigo.store.models import ReaderSalt, table_of
 
-SALTS = ReaderSalt.__table__
+SALTS = table_of(ReaderSalt)
 
 
 def today() -> str:

@@ -31,9 +31,10 @@ from sqlalchemy import ColumnElement, CompoundSelect, column, select, table, tex
 from sqlalchemy import union as union_of
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import SQLCoreOperations
 from sqlalchemy.types import Boolean
 
-from corrigo.store.models import ErrorGroup
+from corrigo.store.models import ErrorGroup, table_of
 
 # The shortest term a trigram index can look up.
 MIN_INDEXED = 3
@@ -85,12 +86,12 @@ class GroupSearch(ColumnElement[bool]):
         self.pattern = pattern
         self.site_ids = None if site_ids is None else list(site_ids)
 
-    def _union(self, quoted: Any, commented: Any) -> CompoundSelect:
+    def _union(self, quoted: Any, commented: Any) -> CompoundSelect[int]:
         if self.site_ids is not None:
             commented = commented.where(COMMENTS.c.site_id.in_(self.site_ids))
         return union_of(quoted, commented)
 
-    def by_trigrams(self) -> CompoundSelect:
+    def by_trigrams(self) -> CompoundSelect[int]:
         """SQLite, three characters or more: the FTS5 tables."""
         phrase = fts_phrase(self.term)
         quoted = select(_SQLITE_GROUPS.c.rowid).where(
@@ -101,10 +102,10 @@ class GroupSearch(ColumnElement[bool]):
         )
         return self._union(quoted, commented)
 
-    def by_pattern(self, case_insensitive: bool) -> CompoundSelect:
+    def by_pattern(self, case_insensitive: bool) -> CompoundSelect[int]:
         """LIKE (SQLite: ASCII case-insensitive already) or ILIKE (PostgreSQL: pg_trgm)."""
 
-        def like(col: Any) -> ColumnElement[bool]:
+        def like(col: SQLCoreOperations[str]) -> ColumnElement[bool]:
             if case_insensitive:
                 return col.ilike(self.pattern, escape="\\")
             return col.like(self.pattern, escape="\\")
@@ -128,7 +129,7 @@ def _search_postgresql(element: GroupSearch, compiler: SQLCompiler, **kw: Any) -
     # groups by primary key; with "IN (…)" the planner would rather scan every
     # group of the status and hash-join them with the matches.
     ids = compiler.process(element.by_pattern(True).scalar_subquery(), **kw)
-    return f"{compiler.process(ErrorGroup.id, **kw)} = ANY(ARRAY{ids})"
+    return f"{compiler.process(table_of(ErrorGroup).c.id, **kw)} = ANY(ARRAY{ids})"
 
 
 def group_search(term: str, pattern: str, site_ids: Sequence[int] | None) -> ColumnElement[bool]:

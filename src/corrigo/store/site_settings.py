@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 from corrigo.domain.article import MAX_SELECTOR, valid_selector
 from corrigo.domain.interval import format_interval, parse_interval
 from corrigo.domain.origins import normalize_origin
-from corrigo.store.admin import AdminError, check_lang
+from corrigo.store.admin import check_lang
+from corrigo.store.errors import AdminError
 from corrigo.store.models import Site
 
 

@@ -20,15 +20,24 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from corrigo.domain.lifecycle import Status
 from corrigo.domain.trends import day_range, fill_days, middle, top_counts
 from corrigo.store.checks import fixed_by_checker
-from corrigo.store.models import ErrorGroup, Site, StatsDay, StatsFix, StatsPage, StatsSection
+from corrigo.store.models import (
+    ErrorGroup,
+    Site,
+    StatsDay,
+    StatsFix,
+    StatsPage,
+    StatsSection,
+    table_of,
+)
 from corrigo.store.rollups import MISPRINT_STATUSES
 
-DAYS, FIXES = StatsDay.__table__, StatsFix.__table__
-PAGES, SECTIONS = StatsPage.__table__, StatsSection.__table__
+DAYS, FIXES = table_of(StatsDay), table_of(StatsFix)
+PAGES, SECTIONS = table_of(StatsPage), table_of(StatsSection)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +103,7 @@ def last_days(sites: Collection[int] | None, days: int, today: date | None = Non
     return Scope(sites=sites, first=today - timedelta(days=days - 1), last=today)
 
 
-def _in_sites(column: Any, scope: Scope) -> ColumnElement[bool]:
+def _in_sites(column: SQLCoreOperations[int], scope: Scope) -> ColumnElement[bool]:
     if scope.sites is None:
         return true()
     if not scope.sites:
@@ -237,7 +246,7 @@ def top_pages(session: Session, scope: Scope, limit: int) -> list[PageCount]:
     order (PostgreSQL is asked for its "C" collation, SQLite's is that already).
     """
     misprints, reports = func.sum(PAGES.c.misprints), func.sum(PAGES.c.reports)
-    url = func.min(PAGES.c.url)
+    url: ColumnElement[str] = func.min(PAGES.c.url)
     if session.get_bind().dialect.name == "postgresql":
         url = url.collate("C")
     rows = session.execute(

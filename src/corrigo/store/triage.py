@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from corrigo.domain.lifecycle import Action, Status, after_decision, status_of
+from corrigo.domain.numbers import MAX_ID
 from corrigo.store.checks import check_soon
 from corrigo.store.errors import FieldError, NotVisible
-from corrigo.store.inbox import MAX_ID
 from corrigo.store.lexicon import learn_from_decision
 from corrigo.store.models import ErrorGroup, GroupEvent
 from corrigo.store.rollups import Rollup

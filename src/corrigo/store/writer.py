@@ -150,7 +150,9 @@ class ReportWriter:
         threshold = self._threshold()
         try:
             with self._engine.begin() as conn:
-                return store_reports(conn, [pending.job for pending in batch], threshold)
+                stored: list[_Outcome] = []
+                stored += store_reports(conn, [pending.job for pending in batch], threshold)
+                return stored
         except (IntegrityError, DBAPIError) as exc:
             # A race with another process (same new group or client_id) or a bad row:
             # retry one by one so a single failure cannot sink its neighbours.

@@ -19,13 +19,13 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from corrigo.domain.proposal import GroupFacts, ReaderSuggestion, propose
+from corrigo.domain.proposal import GroupFacts, ReaderSuggestion, StoredProposal, propose
 from corrigo.domain.words import words
 from corrigo.spelling.review import review_quote
 from corrigo.spelling.thread import on_spelling_thread
 from corrigo.store.db import make_sessionmaker
 from corrigo.store.lexicon import accepted_among, memory_for
-from corrigo.store.proposals import DueGroup, StoredProposal, due_groups, reader_suggestions
+from corrigo.store.proposals import DueGroup, due_groups, reader_suggestions
 from corrigo.store.proposals import save_proposal as store_proposal
 
 log = logging.getLogger(__name__)

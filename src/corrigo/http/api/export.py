@@ -10,8 +10,8 @@ from corrigo.http.api.access import api_context
 from corrigo.http.errors import NOT_FOUND, ApiError
 from corrigo.http.export_request import download, parse_export
 from corrigo.http.inbox_params import refuse_blank
+from corrigo.store.errors import NotVisible
 from corrigo.store.inbox import InboxError
-from corrigo.store.triage import NotVisible
 
 
 async def export_api(request: Request) -> Response:

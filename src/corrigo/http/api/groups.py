@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from corrigo.domain.fragment import fragment_link
 from corrigo.domain.lifecycle import Action
-from corrigo.domain.numbers import whole_id
+from corrigo.domain.numbers import MAX_ID, whole_id
 from corrigo.domain.proposal import NOT_COMPUTED, StoredProposal
 from corrigo.domain.worddiff import word_diff
 from corrigo.http.api.access import api_context
@@ -30,17 +30,11 @@ from corrigo.http.errors import NOT_FOUND, ApiError
 from corrigo.http.inbox_params import parse_inbox_query, refuse_blank
 from corrigo.store import triage
 from corrigo.store.checks import Verification, verification_of
-from corrigo.store.inbox import (
-    MAX_ID,
-    GroupDetail,
-    InboxError,
-    InboxRow,
-    group_detail,
-    inbox_page,
-)
+from corrigo.store.errors import NotVisible
+from corrigo.store.inbox import GroupDetail, InboxError, InboxRow, group_detail, inbox_page
 from corrigo.store.models import ErrorGroup, Report
 from corrigo.store.sites import sites_of
-from corrigo.store.triage import MAX_BULK, MAX_NOTE, NotVisible, TriageError, decide
+from corrigo.store.triage import MAX_BULK, MAX_NOTE, TriageError, decide
 
 T = TypeVar("T")
 # A bulk request lists at most this many ids; the body is bounded accordingly.

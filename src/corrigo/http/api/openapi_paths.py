@@ -21,7 +21,7 @@ from corrigo.http.api.sites import MAX_ORIGIN, ORIGIN_PATTERN
 from corrigo.store.inbox import MAX_LIMIT, MAX_SEARCH, STATUS_ORDER
 
 REF = "#/components/schemas/{name}"
-SECURITY = [{"token": []}, {"session": []}]
+SECURITY: list[dict[str, list[str]]] = [{"token": []}, {"session": []}]
 
 
 def error(description: str) -> dict[str, Any]:

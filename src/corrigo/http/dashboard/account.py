@@ -37,8 +37,8 @@ from corrigo.store.accounts import (
     set_language,
     set_timezone,
 )
-from corrigo.store.admin import AdminError
 from corrigo.store.editor_sessions import end_session, purge_expired, start_session
+from corrigo.store.errors import AdminError
 from corrigo.store.sites import sites_of
 
 HOME = "/dashboard/"

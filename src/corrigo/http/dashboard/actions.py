@@ -17,15 +17,8 @@ from corrigo.http.dashboard.account import safe_next
 from corrigo.http.dashboard.auth import EditorContext, require_editor
 from corrigo.http.dashboard.forms import text_field, text_list
 from corrigo.http.db import in_session
-from corrigo.store.triage import (
-    MAX_BULK,
-    MAX_NOTE,
-    Decision,
-    NotVisible,
-    TriageError,
-    action_named,
-    decide,
-)
+from corrigo.store.errors import NotVisible
+from corrigo.store.triage import MAX_BULK, MAX_NOTE, Decision, TriageError, action_named, decide
 
 
 def with_notice(target: str, action: str, count: int) -> str:

@@ -19,7 +19,6 @@ from corrigo.http.dashboard.auth import render, require_admin
 from corrigo.http.dashboard.forms import text_field
 from corrigo.http.db import in_session
 from corrigo.http.state import state_of
-from corrigo.store.admin import AdminError
 from corrigo.store.channels import (
     KINDS,
     create_channel,
@@ -30,6 +29,7 @@ from corrigo.store.channels import (
     slack_hook_url,
     switch_channel,
 )
+from corrigo.store.errors import AdminError
 from corrigo.store.models import Channel, Site
 from corrigo.store.sites import sites_of
 from corrigo.workers.probe import ProbeResult, prepare, send_probe

@@ -26,7 +26,8 @@ from corrigo.store.accounts import (
     reset_password,
     update_editor,
 )
-from corrigo.store.admin import AdminError, create_editor
+from corrigo.store.admin import create_editor
+from corrigo.store.errors import AdminError
 from corrigo.store.models import Editor, Site
 from corrigo.store.sites import sites_of
 

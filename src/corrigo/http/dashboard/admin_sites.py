@@ -18,8 +18,9 @@ from corrigo.http.dashboard.forms import text_field
 from corrigo.http.db import in_session
 from corrigo.http.state import state_of
 from corrigo.spelling import dictionaries
-from corrigo.store.admin import AdminError, create_site
+from corrigo.store.admin import create_site
 from corrigo.store.connectors import ConnectorSummary, connector_summary
+from corrigo.store.errors import AdminError
 from corrigo.store.models import Site
 from corrigo.store.site_settings import (
     UnknownSite,

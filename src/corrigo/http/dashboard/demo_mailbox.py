@@ -11,8 +11,6 @@ import email
 import email.policy
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from typing import cast
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -40,10 +38,8 @@ class Letter:
 
 def letter(entry: MailboxEntry) -> Letter:
     """Parse a kept message (multipart/alternative, text first) for the page."""
-    # The modern policy makes EmailMessage objects (typeshed says Message).
-    message = cast(
-        EmailMessage, email.message_from_bytes(entry.message, policy=email.policy.default)
-    )
+    # The modern policy makes EmailMessage objects.
+    message = email.message_from_bytes(entry.message, policy=email.policy.default)
     body = message.get_body(("plain",))
     return Letter(
         id=entry.id,

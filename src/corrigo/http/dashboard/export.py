@@ -17,10 +17,10 @@ from corrigo.http.dashboard.auth import EditorContext, render, require_editor
 from corrigo.http.dashboard.i18n import LANGUAGES
 from corrigo.http.db import in_session
 from corrigo.http.export_request import download, parse_export
+from corrigo.store.errors import NotVisible
 from corrigo.store.export import FORMATS, WHATS
 from corrigo.store.inbox import STATUS_ORDER, InboxError
 from corrigo.store.sites import sites_of
-from corrigo.store.triage import NotVisible
 
 
 async def _form(request: Request, ctx: EditorContext, error: InboxError | None = None) -> Response:

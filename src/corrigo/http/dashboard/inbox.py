@@ -17,9 +17,9 @@ from corrigo.http.dashboard.i18n import LANGUAGES
 from corrigo.http.dashboard.notices import notice_for
 from corrigo.http.db import in_session
 from corrigo.http.inbox_params import parse_inbox_query
+from corrigo.store.errors import NotVisible
 from corrigo.store.inbox import STATUS_ORDER, InboxError, InboxPage, inbox_page
 from corrigo.store.sites import sites_of
-from corrigo.store.triage import NotVisible
 
 # Query parameters kept in links to further pages: the filter and the page length.
 FILTER_PARAMS = ("site", "status", "lang", "url", "since", "until", "q", "still_on_page", "limit")

@@ -36,7 +36,9 @@ def build_message(sender: str, recipient: str, message_id: str, content: EmailCo
     message["From"] = sender
     message["To"] = recipient
     # Encoded-word: safe for any characters, and one logical line whatever the subject holds.
-    message["Subject"] = Header(content.subject, "utf-8")
+    # (The classic Message takes a Header and encodes it when serialising; typeshed
+    # types header values as str only.)
+    message["Subject"] = Header(content.subject, "utf-8")  # type: ignore[assignment]
     message["Date"] = formatdate(localtime=False)
     domain = sender.rpartition("@")[2].strip(">") or "corrigo.invalid"
     message["Message-ID"] = f"<{message_id}@{domain}>"
