@@ -24,7 +24,12 @@ def _day(_ctx: click.Context, param: click.Parameter, value: datetime | None) ->
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
 @click.option("--what", type=click.Choice(WHATS), default="groups", show_default=True)
 @click.option("--site", "site_key", help="Only this site (its public key).")
-@click.option("--status", type=click.Choice(STATUS_ORDER), help="Only groups with this status.")
+# The statuses' values: given the enum itself, click offers the members' names (OPEN, …).
+@click.option(
+    "--status",
+    type=click.Choice([status.value for status in STATUS_ORDER]),
+    help="Only groups with this status.",
+)
 @click.option("--lang", default="", help="Only this language (e.g. uk; matches uk-UA too).")
 @click.option("--url-prefix", default="", help="Only pages whose address starts with this.")
 @click.option(
