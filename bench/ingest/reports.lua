@@ -5,7 +5,9 @@
 -- Each page hides eight misprints; most readers select the misprint itself, some
 -- select it with the next or the previous word (these join the group through the
 -- overlap check, not the fingerprint). About 3% of requests are retries of the
--- thread's previous report with the same client_id (idempotency path).
+-- thread's previous report with the same client_id (idempotency path). Each report
+-- names a reader in X-Forwarded-For (one of 2^24 addresses, the retry's the same), which
+-- the server reads only when 127.0.0.1 is a trusted proxy (the processes benchmark).
 
 local text = table.concat({
   "The city council agreed on Tuesday to extend the tram line across the river, ",
@@ -50,13 +52,16 @@ local headers = {
 local comments = {"", "", "", "", "Please fix", "Typo in the second paragraph", "",
   "Should be spelled differently, see the dictionary"}
 local last_body = nil
+local last_reader = nil
 
 function setup(thread)
   thread:set("seed", math.random(1, 2 ^ 30))
 end
 
-function init(_args)
-  math.randomseed((seed or os.time()) + os.time())
+-- The first argument after "--" seeds the thread: two wrk started in the same second
+-- would otherwise send the same reports (the same client_ids: retries, not reports).
+function init(args)
+  math.randomseed((seed or os.time()) + os.time() + (tonumber(args[1]) or 0))
 end
 
 local function client_id()
@@ -106,7 +111,10 @@ function request()
   else
     body = report_body()
     last_body = body
+    last_reader = string.format("10.%d.%d.%d", math.random(0, 255), math.random(0, 255),
+      math.random(0, 255))
   end
+  headers["X-Forwarded-For"] = last_reader
   return wrk.format("POST", "/api/v1/reports", headers, body)
 end
 

@@ -24,6 +24,7 @@ import argparse
 import contextlib
 import json
 import os
+import secrets
 import shutil
 import socket
 import statistics
@@ -83,10 +84,10 @@ def ensure_wrk() -> str:
     return shutil.which("wrk") or sys.exit("wrk could not be installed")
 
 
-def pinned(cpu: int) -> list[str]:
-    """A taskset prefix that keeps a command on one CPU (nothing on a one-CPU machine)."""
+def pinned(cpu: int | None) -> list[str]:
+    """A taskset prefix that keeps a command on one CPU (nothing for None or one CPU)."""
     taskset = shutil.which("taskset")
-    if taskset is None or (os.cpu_count() or 1) < 2:
+    if cpu is None or taskset is None or (os.cpu_count() or 1) < 2:
         return []
     return [taskset, "-c", str(cpu)]
 
@@ -151,15 +152,13 @@ def wait_until_ready(
 
 
 @contextlib.contextmanager
-def server(kind: str, env: dict[str, str], log: Path) -> Iterator[int]:
-    """Start `server.py kind` on a free port; yield the port once it accepts connections."""
-    port = free_port()
+def started(
+    command: list[str], env: dict[str, str], log: Path, port: int, what: str
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run `command` until the block ends; enter once 127.0.0.1:`port` accepts connections."""
     with log.open("ab") as out:
         proc = subprocess.Popen(
-            [*pinned(SERVER_CPU), sys.executable, str(HERE / "server.py"), kind, str(port)],
-            env={**os.environ, **env},
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            command, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
         )
 
     def accepts() -> bool:
@@ -168,21 +167,40 @@ def server(kind: str, env: dict[str, str], log: Path) -> Iterator[int]:
         return False
 
     try:
-        wait_until_ready(proc, accepts, log, 30, f"the {kind} server")
-        yield port
+        wait_until_ready(proc, accepts, log, 60, what)
+        yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
-def run_wrk(wrk: str, port: int, seconds: float, connections: int, target: str) -> Result:
-    """Load the server for `seconds` with wrk and the report script."""
-    command = [
-        *pinned(WRK_CPU),
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, then SIGKILL if the process has not ended within 30 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextlib.contextmanager
+def server(
+    kind: str, env: dict[str, str], log: Path, cpu: int | None = SERVER_CPU
+) -> Iterator[int]:
+    """Start `server.py kind` on a free port (on `cpu`, or unpinned); yield the port once it
+    accepts connections."""
+    port = free_port()
+    command = [*pinned(cpu), sys.executable, str(HERE / "server.py"), kind, str(port)]
+    with started(command, env, log, port, f"the {kind} server"):
+        yield port
+
+
+def wrk_command(
+    wrk: str, port: int, seconds: float, connections: int, cpu: int | None = WRK_CPU
+) -> list[str]:
+    """wrk with the report script against 127.0.0.1:`port` (on `cpu`, or unpinned)."""
+    return [
+        *pinned(cpu),
         wrk,
         "-t1",
         f"-c{connections}",
@@ -192,8 +210,13 @@ def run_wrk(wrk: str, port: int, seconds: float, connections: int, target: str) 
         "-s",
         str(HERE / "reports.lua"),
         f"http://127.0.0.1:{port}",
+        "--",
+        str(secrets.randbits(30)),
     ]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+def wrk_result(output: str, target: str) -> Result:
+    """The figures the report script's done() printed."""
     line = next(line for line in output.splitlines() if line.startswith("WRK_RESULT "))
     data = json.loads(line.removeprefix("WRK_RESULT "))
     errors = sum(
@@ -208,6 +231,13 @@ def run_wrk(wrk: str, port: int, seconds: float, connections: int, target: str) 
         p99_ms=data["p99_us"] / 1000,
         failures=errors,
     )
+
+
+def run_wrk(wrk: str, port: int, seconds: float, connections: int, target: str) -> Result:
+    """Load the server for `seconds` with wrk and the report script."""
+    command = wrk_command(wrk, port, seconds, connections)
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return wrk_result(output, target)
 
 
 def measure(
@@ -252,13 +282,18 @@ def report(rounds: list[dict[str, Result]], targets: list[str], connections: int
     return met and not failures
 
 
-def main() -> None:
-    """Run the benchmark and exit non-zero if the target is missed."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def load_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the load: run length, warm-up, rounds and connections."""
     parser.add_argument("--duration", type=float, default=10, help="seconds measured per run")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up per run")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
+
+
+def main() -> None:
+    """Run the benchmark and exit non-zero if the target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    load_arguments(parser)
     parser.add_argument("--no-postgresql", action="store_true", help="measure SQLite only")
     args = parser.parse_args()
     wrk = ensure_wrk()
