@@ -12,18 +12,25 @@ signed in as the admin, through the real application stack:
 - ``stats 30d``, ``stats 90d``, ``stats 365d``: the statistics page for each period,
   cycling through every site choice (all sites, then each site on its own).
 
+With ``--flood`` it measures instead the dashboard while a flood comes in (issue 13,
+part 3): `corrigo serve` processes on each store (SQLite: one; PostgreSQL: two), the
+baseline, inbox, filtered, search and group pages rendered by the first one, first
+quiet, then while flood.py sends ``--flood-rate`` reports a second (500) to all of
+them; times are taken by the client here (loopback and httpx included).
+
 The time is taken inside the server (an ASGI wrapper from the request's start
 to the last byte of the body), so the test client is not measured. Scenarios
 take turns request by request, so noise from other work on the machine spreads
 over all of them. Target: p95 under 100 ms for inbox, filtered, search and group
 on both databases, and for the statistics page in each period.
 
-    uv run python bench/dashboard/run.py [--runs 40] [--reuse] [--keep]
+    uv run python bench/dashboard/run.py [--runs 40] [--reuse] [--keep] [--flood]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import re
@@ -34,7 +41,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# The generator lives beside this script (the script's folder is on sys.path).
+import httpx
+
+# The generator and the flood live beside this script (its folder is on sys.path).
+from flood import Flood, servers
 from generate import (
     ADMIN_EMAIL,
     BENCH_PASSWORD,
@@ -56,7 +66,9 @@ PG_SERVER = os.environ.get("CORRIGO_BENCH_PG", "postgresql+psycopg://root@127.0.
 TARGET_MS = 100.0
 PERIODS = (30, 90, 365)
 STATS = tuple(f"stats {days}d" for days in PERIODS)
-TARGETED = ("inbox", "filtered", "search", "group", *STATS)
+FLOODED = ("inbox", "filtered", "search", "group")
+TARGETED = (*FLOODED, *STATS)
+SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 ASGI = Callable[
@@ -145,7 +157,7 @@ def scenarios(url: str, seed: int) -> dict[str, list[str]]:
     }
 
 
-def sign_in(client: TestClient) -> None:
+def sign_in(client: httpx.Client) -> None:
     """Sign in as the benchmark admin through the real form."""
     page = client.get("/dashboard/sign-in")
     match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
@@ -166,7 +178,7 @@ def measure(url: str, data_dir: Path, runs: int, seed: int) -> dict[str, Figures
     settings = load_settings(
         database_url=url,
         data_dir=data_dir,
-        secret_key="bench-secret-key-0123456789-abcdefghijklmnop",
+        secret_key=SECRET,
         rate_limit_reader="off",
         rate_limit_site="off",
         workers_in_process=False,
@@ -186,6 +198,72 @@ def measure(url: str, data_dir: Path, runs: int, seed: int) -> dict[str, Figures
     return results
 
 
+def render(client: httpx.Client, plan: dict[str, list[str]], runs: int) -> dict[str, Figures]:
+    """Time every scenario `runs` times (after two warm-up rounds) from this client."""
+    results = {name: Figures(name, []) for name in plan}
+    for round_no in range(runs + 2):
+        for name, paths in plan.items():
+            path = paths[round_no % len(paths)]
+            started = time.perf_counter()
+            answer = client.get(path)
+            elapsed = (time.perf_counter() - started) * 1000
+            if answer.status_code != 200:
+                raise SystemExit(f"{path}: HTTP {answer.status_code}")
+            if round_no >= 2:
+                results[name].samples.append(elapsed)
+    return results
+
+
+def measure_flood(
+    url: str, data_dir: Path, runs: int, seed: int, processes: int, rate: float
+) -> tuple[dict[str, Figures], dict[str, Figures], dict[str, float]]:
+    """The pages quiet, then during a flood of `rate` reports a second, on live servers."""
+    plan = {
+        name: paths
+        for name, paths in scenarios(url, seed).items()
+        if name in ("baseline", *FLOODED)
+    }
+    env = {
+        "CORRIGO_DATABASE_URL": url,
+        "CORRIGO_DATA_DIR": str(data_dir),
+        "CORRIGO_SECRET_KEY": SECRET,
+        "CORRIGO_RATE_LIMIT_READER": "off",
+        "CORRIGO_RATE_LIMIT_SITE": "off",
+        "CORRIGO_WORKERS_IN_PROCESS": "false",
+    }
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        urls = stack.enter_context(servers(env, processes, data_dir / "serve.log"))
+        client = stack.enter_context(httpx.Client(base_url=urls[0], timeout=60))
+        sign_in(client)
+        quiet = render(client, plan, runs)
+        with Flood(rate, urls) as flood:
+            flooded = render(client, plan, runs)
+    return quiet, flooded, flood.figures
+
+
+def report_flood(
+    name: str, quiet: dict[str, Figures], flooded: dict[str, Figures], flood: dict[str, float]
+) -> list[str]:
+    """Markdown rows for one database: each page quiet and flooded, and the flood itself."""
+    lines = []
+    for page, before in quiet.items():
+        during = flooded[page]
+        p95 = during.pct(0.95)
+        verdict = ("yes" if p95 < TARGET_MS else "**no**") if page in FLOODED else ""
+        lines.append(
+            f"| {name} | {page} | {before.pct(0.5):.1f} | {before.pct(0.95):.1f} "
+            f"| {during.pct(0.5):.1f} | {p95:.1f} | {max(during.samples):.1f} "
+            f"| {p95 / before.pct(0.95):.1f}× | {verdict} |"
+        )
+    lines.append(
+        f"| {name} | *flood* | {flood['rate']:.0f} reports/s accepted | "
+        f"{flood['sent']:.0f} sent | p50 {flood['p50_ms']:.1f} ms | p99 {flood['p99_ms']:.1f} ms "
+        f"| {flood['other']:.0f} other answers, {flood['errors']:.0f} errors | | |"
+    )
+    return lines
+
+
 def report(name: str, results: dict[str, Figures]) -> list[str]:
     """Markdown table rows for one database."""
     base = results["baseline"].pct(0.5)
@@ -199,6 +277,28 @@ def report(name: str, results: dict[str, Figures]) -> list[str]:
             f"| {name} | {figures.name} | {p50:.1f} | {p95:.1f} | {max(figures.samples):.1f} "
             f"| {p50 / base:.1f}× | {verdict} |"
         )
+    return lines
+
+
+def flood_table(args: argparse.Namespace, sqlite_path: Path, pg_url: str) -> list[str]:
+    """Both databases quiet and flooded, as one Markdown table."""
+    lines = [
+        f"{args.reports:,} reports, {args.groups:,} groups, {args.sites} sites; {args.runs} "
+        f"renders per page, quiet then during {args.flood_rate:g} reports/s; ms, client-side",
+        "",
+        "| database | page | quiet p50 | quiet p95 | flood p50 | flood p95 | flood max "
+        "| p95 flood ÷ quiet | flood p95 < 100 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, url, processes in (
+        ("SQLite, 1 process", f"sqlite:///{sqlite_path}", 1),
+        ("PostgreSQL, 2 processes", pg_url, 2),
+    ):
+        figures = measure_flood(
+            url, args.data_dir / "data", args.runs, args.seed, processes, args.flood_rate
+        )
+        lines += report_flood(name, *figures)
+        print(f"{name}: done, load {os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
     return lines
 
 
@@ -228,6 +328,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261127)
     parser.add_argument("--reuse", action="store_true", help="use stores left by --keep")
     parser.add_argument("--keep", action="store_true", help="keep the stores afterwards")
+    parser.add_argument("--flood", action="store_true", help="the pages during a flood")
+    parser.add_argument("--flood-rate", type=float, default=500, help="reports a second")
     args = parser.parse_args()
     args.data_dir.mkdir(parents=True, exist_ok=True)
     sqlite_path = args.data_dir / "bench.db"
@@ -236,6 +338,14 @@ def main() -> None:
     try:
         prepare(sqlite_path, pg_url, args.reuse, shape)
         load_before = os.getloadavg()[0]
+        if args.flood:
+            lines = flood_table(args, sqlite_path, pg_url)
+            lines += [
+                "",
+                f"load average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after",
+            ]
+            print("\n".join(lines))
+            return
         lines = [
             f"{shape.reports:,} reports, {shape.groups:,} groups, {shape.sites} sites; "
             f"{args.runs} renders per scenario; times in ms, server-side",
