@@ -13,6 +13,7 @@ from corrigo.config import Settings
 from corrigo.store import checks
 from corrigo.store.channels import create_channel
 from corrigo.store.db import make_engine, make_sessionmaker
+from corrigo.store.lexicon import corrections
 from tests.checks.helpers import (
     ARTICLE,
     PATH,
@@ -99,7 +100,7 @@ def test_open_group_corrected_on_the_page_is_fixed_by_the_checker(
     checked: Settings, reader: TestClient, page_server: PageServer
 ) -> None:
     page_server.page(PATH, page_html())
-    add_site(checked, page_server, verify_interval=3600)
+    site_id = add_site(checked, page_server, verify_interval=3600)
     group_id = report(reader, page_server)
     soon = datetime.now(UTC) + timedelta(minutes=10)
     round_at(checked, soon)  # not an hour old yet: nothing to check
@@ -122,8 +123,12 @@ def test_open_group_corrected_on_the_page_is_fixed_by_the_checker(
     engine = make_engine(checked.resolved_database_url)
     with engine.connect() as conn:
         counted = checks.fixed_by_checker(conn, None, later, later + timedelta(hours=3))
+    # What the page reads now is the newsroom's correction: the site's memory learns it.
+    with make_sessionmaker(engine)() as session:
+        learned = [(c.misspelling, c.correction) for c in corrections(session, site_id)]
     engine.dispose()
     assert sum(counted.values()) == 1
+    assert learned == [("intergration", "integration")]
 
 
 def test_interval_off_checks_nothing(

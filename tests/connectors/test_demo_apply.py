@@ -16,7 +16,9 @@ from corrigo.demo.library import DemoLibrary, version_of
 from corrigo.domain.source_text import html_text
 from corrigo.store.admin import create_editor, create_site
 from corrigo.store.db import make_engine, make_sessionmaker
+from corrigo.store.lexicon import corrections
 from corrigo.store.models import ErrorGroup, GroupEvent
+from corrigo.store.sites import site_by_key
 from corrigo.store.tokens import create_token
 from tests.connectors.helpers import report
 from tests.dashboard.helpers import PASSWORD, sign_in
@@ -238,3 +240,17 @@ def test_group_page_preview_and_apply(demo: Demo, settings: Settings) -> None:
     assert "For the photographers" in demo.library.read(SLUG)
     history = demo.client.get(f"/dashboard/groups/{group}").text
     assert "applied a correction" in history
+
+
+def test_the_site_memory_learns_the_text_that_was_applied(demo: Demo, settings: Settings) -> None:
+    # A reader suggested a wrong word; the editor wrote another into the article.
+    group = demo.report("absolutly", suggestion="absolutley")
+    status, done = demo.apply(group, correction="absolutely")
+    assert status == 200 and done["applied"], done
+    engine = make_engine(settings.resolved_database_url)
+    with make_sessionmaker(engine)() as session:
+        site = site_by_key(session, "demo")
+        assert site is not None
+        learned = [(c.misspelling, c.correction, c.count) for c in corrections(session, site.id)]
+    engine.dispose()
+    assert learned == [("absolutly", "absolutely", 1)]

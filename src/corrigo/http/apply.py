@@ -99,7 +99,14 @@ async def apply_to_group(
 
         def record(session: Session) -> None:
             note = _note(target, ask, outcome)
-            record_apply(session, target.group_id, editor.id, note, applied=outcome.applied)
+            record_apply(
+                session,
+                target.group_id,
+                editor.id,
+                note,
+                applied=outcome.applied,
+                correction=ask.correction,
+            )
             session.commit()
 
         await in_session(request, record)

@@ -28,8 +28,10 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from corrigo.domain.lifecycle import NoticeType, Status, corrected_on_page
+from corrigo.store.lexicon import learn_fix
 from corrigo.store.models import CheckedPage, ErrorGroup, GroupEvent, OutboxEvent, Site, table_of
 from corrigo.store.rollups import Rollup
 
@@ -298,6 +300,7 @@ def record_results(
     outbox: list[dict[str, Any]] = []
     plain: list[dict[str, Any]] = []  # checks that change nothing else: one executemany
     fixed_now: list[int] = []
+    learned: list[tuple[str, str]] = []  # (quote, what the page reads now) of those
     for result in results:
         group = by_id[result.group_id]
         now_text = None if result.now is None else result.now[:MAX_NOW]
@@ -325,6 +328,8 @@ def record_results(
                     _event(group.id, ACTION_CORRECTED, group.status, fixed_status, change)
                 )
                 fixed_now.append(group.id)
+                if now_text:
+                    learned.append((group.exact, now_text))
             continue
         if group.status == Status.FIXED and result.outcome in ("present", "corrected"):
             flag = result.outcome == "present"
@@ -370,6 +375,12 @@ def record_results(
         for group_id, first_seen in conn.execute(seen):
             rollup.fixed(group_id, page.site_id, first_seen, now)
         rollup.write(conn)
+    if learned:
+        # What the page reads now is the newsroom's own correction: the site's memory
+        # learns it, as it learns an editor's (a session on this transaction's connection).
+        with Session(bind=conn) as session:
+            for exact, corrected in learned:
+                learn_fix(session, page.site_id, exact, corrected, now)
 
 
 def _update(conn: Connection, where: list[Any], values: dict[str, Any]) -> bool:

@@ -157,12 +157,19 @@ def apply_target(
 
 
 def record_apply(
-    session: Session, group_id: int, editor_id: int | None, note: str, *, applied: bool
+    session: Session,
+    group_id: int,
+    editor_id: int | None,
+    note: str,
+    *,
+    applied: bool,
+    correction: str = "",
 ) -> ErrorGroup:
     """Record an apply (or its refusal) in the group's history.
 
     An applied fix then marks the group fixed as an editor's decision does (the
-    site's memory learns it) and asks the page checker to look at the page at once.
+    site's memory learns `correction`, the text written into the article) and asks
+    the page checker to look at the page at once.
     """
     group = session.execute(
         select(ErrorGroup).where(ErrorGroup.id == group_id).with_for_update()
@@ -180,7 +187,8 @@ def record_apply(
         )
     )
     if applied:
-        decide(session, None, [group.id], Decision(Action.FIXED, FIXED_NOTE), editor_id, now)
+        fixed = Decision(Action.FIXED, FIXED_NOTE, correction)
+        decide(session, None, [group.id], fixed, editor_id, now)
         check_soon(session.connection(), [group.id], now)
     session.flush()
     return group

@@ -191,16 +191,21 @@ def learn_fix(session: Session, site_id: int, exact: str, corrected: str, now: d
     add_corrections(session, site_id, learned_fixes(exact, corrected), now)
 
 
-def learn_from_decision(session: Session, group: ErrorGroup, now: datetime) -> None:
+def learn_from_decision(
+    session: Session, group: ErrorGroup, now: datetime, correction: str = ""
+) -> None:
     """Teach the site's memory from a group just marked fixed or rejected.
 
-    Fixed: the correction is the group's proposal, else the readers' favourite
+    Fixed: the correction is `correction` when the editor's text is known (an
+    applied correction), else the group's proposal, else the readers' favourite
     suggestion. Rejected as not an error: the words the dictionary did not know
     (all the quote's words when no dictionary looked at it) become accepted.
     """
     stored = proposal_of(session, group.id)
     if group.status == Status.FIXED:
-        if stored is not None and stored.proposal is not None:
+        if correction:
+            corrected = correction
+        elif stored is not None and stored.proposal is not None:
             corrected = stored.proposal.text
         else:
             chosen = readers_choice(reader_suggestions(session, group.id))

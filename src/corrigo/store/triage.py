@@ -45,6 +45,9 @@ class Decision:
 
     action: Action
     note: str = ""
+    # What the words now read, when the editor wrote it into the article (Apply
+    # correction): the site's memory learns this rather than a proposal.
+    correction: str = ""
 
     def __post_init__(self) -> None:
         if len(self.note) > MAX_NOTE:
@@ -108,7 +111,7 @@ def decide(
         group.status_changed_at = now
         group.status_changed_by = editor_id
         group.status_note = note
-        learn_from_decision(session, group, now)
+        learn_from_decision(session, group, now, decision.correction)
         # The still-on-the-page flag belongs to a fixed group only.
         group.still_on_page = False
     session.flush()
