@@ -54,7 +54,7 @@ from corrigo.store.db import make_engine, make_sessionmaker, upgrade
 
 # The ingest benchmark's helpers for ports and a throw-away PostgreSQL database.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from ingest.run import free_port, postgres_database, wait_until_ready
+from ingest.run import free_port, postgres_database, stop, wait_until_ready
 
 SITE_KEY = "bench-site"
 ORIGIN = "https://news.example"
@@ -167,16 +167,6 @@ def corrigo(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, then SIGKILL if it does not exit within 30 s."""
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @contextlib.contextmanager

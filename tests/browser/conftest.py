@@ -92,16 +92,16 @@ def browser_settings(tmp_path: Path, sqlite_url: str) -> Callable[..., Settings]
     return build
 
 
-@pytest.fixture
-def demo_server(
+def start_demo_server(
     browser_settings: Callable[..., Settings],
     live_server_factory: Callable[..., LiveServer],
+    **overrides: Any,
 ) -> LiveServer:
     """A live server with the demo site and its admin editor (see `server.demo_account`)."""
     from tests.conftest import free_port
 
     port = free_port()
-    settings = browser_settings(base_url=f"http://127.0.0.1:{port}")
+    settings = browser_settings(base_url=f"http://127.0.0.1:{port}", **overrides)
     engine = make_engine(settings.resolved_database_url)
     with make_sessionmaker(engine)() as session:
         account = ensure_demo(session, settings.base_url)
@@ -110,6 +110,15 @@ def demo_server(
     server = live_server_factory(settings, port)
     server.demo_account = account  # type: ignore[attr-defined]
     return server
+
+
+@pytest.fixture
+def demo_server(
+    browser_settings: Callable[..., Settings],
+    live_server_factory: Callable[..., LiveServer],
+) -> LiveServer:
+    """A live server with the demo site and its admin editor (see `server.demo_account`)."""
+    return start_demo_server(browser_settings, live_server_factory)
 
 
 def run_axe(page: Page, selector: str | None = None) -> list[dict[str, Any]]:

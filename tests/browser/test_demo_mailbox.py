@@ -10,14 +10,13 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from corrigo.config import Settings
-from corrigo.demo import DEMO_MAILBOX_PATH, ensure_demo
-from corrigo.store.db import make_engine, make_sessionmaker
-from tests.browser.conftest import run_axe
+from corrigo.demo import DEMO_MAILBOX_PATH
+from tests.browser.conftest import run_axe, start_demo_server
 from tests.browser.dashboard_helpers import sign_in
 from tests.browser.phone_checks import layout_problems
 from tests.browser.test_dashboard_phone import PHONE
 from tests.browser.widget_support import dialog, open_dialog, select
-from tests.conftest import LiveServer, free_port
+from tests.conftest import LiveServer
 from tests.workers.receivers import wait_until
 
 COMMENT = "Should be <b>council</b> & not </pre><script>alert(1)</script>"
@@ -29,16 +28,7 @@ def mailbox_demo(
     live_server_factory: Callable[..., LiveServer],
 ) -> LiveServer:
     """A live server set up as `corrigo demo` sets it up: the demo site, its mailbox, demo mode."""
-    port = free_port()
-    settings = browser_settings(base_url=f"http://127.0.0.1:{port}", demo_mode=True)
-    engine = make_engine(settings.resolved_database_url)
-    with make_sessionmaker(engine)() as session:
-        account = ensure_demo(session, settings.base_url)
-        session.commit()
-    engine.dispose()
-    server = live_server_factory(settings, port)
-    server.demo_account = account  # type: ignore[attr-defined]
-    return server
+    return start_demo_server(browser_settings, live_server_factory, demo_mode=True)
 
 
 def test_a_widget_report_arrives_in_the_demo_mailbox(
