@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import msgspec
 
@@ -131,17 +131,15 @@ class CleanReport:
     client_id: str | None
     widget_version: str
     is_bot: bool
+    # Hashed once here: storing a batch looks them up several times per report.
+    fingerprint: str = field(init=False)  # the group-deciding hash of this report
+    page_hash: str = field(init=False)  # the hash of the page this report is about
 
-    @property
-    def fingerprint(self) -> str:
-        """The group-deciding hash of this report."""
+    def __post_init__(self) -> None:
         q = self.quote
-        return fingerprint(self.site_key, self.normalized_url, q.prefix, q.exact, q.suffix)
-
-    @property
-    def page_hash(self) -> str:
-        """The hash of the page this report is about."""
-        return page_hash(self.site_key, self.normalized_url)
+        key, url = self.site_key, self.normalized_url
+        object.__setattr__(self, "fingerprint", fingerprint(key, url, q.prefix, q.exact, q.suffix))
+        object.__setattr__(self, "page_hash", page_hash(key, url))
 
 
 _DECODER = msgspec.json.Decoder(ReportIn)

@@ -15,7 +15,6 @@ stored exactly as the ORM stores them.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
@@ -30,6 +29,7 @@ from sqlalchemy.engine import Dialect
 from corrigo.domain.lifecycle import NoticeType, Status, after_report, joins_by_overlap
 from corrigo.domain.quote import Quote, overlaps
 from corrigo.domain.report import CleanReport
+from corrigo.store.driver_sql import for_driver
 from corrigo.store.models import OutboxEvent, Report, table_of
 from corrigo.store.rollups import MISPRINT_STATUSES, Rollup
 
@@ -96,7 +96,6 @@ _NEW_EVENT = (
     "INSERT INTO outbox (event_id, event_type, site_id, group_id, report_id, payload, created_at) "
     "VALUES (:event_id, :event_type, :site_id, :group_id, :report_id, :payload, :received_at)"
 )
-_NAMED = re.compile(r"(?<![:\w]):(\w+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,11 +160,6 @@ class _Plan:
         return StoredReport(self.report_id, self.group.id, duplicate=not self.opened)
 
 
-def _paramstyle(postgresql: bool, sql: str) -> str:
-    # sqlite3 takes :name as written; psycopg wants %(name)s.
-    return _NAMED.sub(r"%(\1)s", sql) if postgresql else sql
-
-
 def _converter(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any]:
     """The column type's own bind conversion for this dialect (identity when it has none)."""
     process = column.type.dialect_impl(dialect).bind_processor(dialect)
@@ -176,7 +170,7 @@ def _converter(column: Column[Any], dialect: Dialect) -> Callable[[Any], Any]:
 def _in_list(postgresql: bool, template: str, size: int) -> str:
     """`template` with ``{values}`` replaced by `size` placeholders :v0, :v1…"""
     placeholders = ", ".join(f":v{i}" for i in range(size))
-    return _paramstyle(postgresql, template.replace("{values}", placeholders))
+    return for_driver(postgresql, template.replace("{values}", placeholders))
 
 
 class _Dialect:
@@ -186,16 +180,16 @@ class _Dialect:
         pg = self.postgresql = dialect.name == "postgresql"
         self.when = _converter(table_of(Report).c.created_at, dialect)
         self.payload = _converter(table_of(OutboxEvent).c.payload, dialect)
-        self.client_report = _paramstyle(pg, _CLIENT_REPORT)
-        self.earlier = _paramstyle(pg, _EARLIER)
-        self.page_lock = _paramstyle(pg, _PAGE_LOCK)
-        self.next_ids = _paramstyle(pg, _NEXT_IDS)
+        self.client_report = for_driver(pg, _CLIENT_REPORT)
+        self.earlier = for_driver(pg, _EARLIER)
+        self.page_lock = for_driver(pg, _PAGE_LOCK)
+        self.next_ids = for_driver(pg, _NEXT_IDS)
         ids = {"id": "id, ", "id_value": ":id, "}
-        self.new_group = _paramstyle(pg, _NEW_GROUP.format(**ids))
-        self.new_report = _paramstyle(pg, _NEW_REPORT.format(**ids))
+        self.new_group = for_driver(pg, _NEW_GROUP.format(**ids))
+        self.new_report = for_driver(pg, _NEW_REPORT.format(**ids))
         last_seen = "GREATEST(last_seen, :last_seen)" if pg else ":last_seen"
-        self.seen_again = _paramstyle(pg, _SEEN_AGAIN.format(last_seen=last_seen))
-        self.new_event = _paramstyle(pg, _NEW_EVENT)
+        self.seen_again = for_driver(pg, _SEEN_AGAIN.format(last_seen=last_seen))
+        self.new_event = for_driver(pg, _NEW_EVENT)
 
     def in_list(self, template: str, size: int) -> str:
         """A statement with an IN list of `size` values named :v0, :v1…"""

@@ -24,14 +24,17 @@ transactions updating the same rows wait for each other instead of deadlocking.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Date, bindparam, column, delete, func, select, table, text
+from sqlalchemy import Connection, column, delete, func, select, table
 
 from corrigo.domain.lifecycle import Status
 from corrigo.domain.trends import duration_bucket, section_of
+from corrigo.store.driver_sql import for_driver
 
 # Groups that are misprints (spam and "not an error" are not).
 MISPRINT_STATUSES = (Status.OPEN, Status.FIXED)
@@ -52,25 +55,11 @@ _SECTIONS = (
     ":section, :misprints) ON CONFLICT (day, site_id, section) DO UPDATE SET "
     "misprints = stats_sections.misprints + excluded.misprints"
 )
-_UNFIX = "DELETE FROM stats_fixes WHERE group_id IN :ids"
+_UNFIX = "DELETE FROM stats_fixes WHERE group_id = :group_id"
 _FIX = (
     "INSERT INTO stats_fixes (group_id, site_id, day, seconds, bucket) "
     "VALUES (:group_id, :site_id, :day, :seconds, :bucket)"
 )
-_STATEMENTS: dict[str, Any] = {}
-
-
-def _statement(sql: str) -> Any:
-    """A text statement whose :day parameter is bound as a date on every dialect."""
-    found = _STATEMENTS.get(sql)
-    if found is None:
-        found = text(sql)
-        if ":day" in sql:
-            found = found.bindparams(bindparam("day", type_=Date()))
-        if ":ids" in sql:
-            found = found.bindparams(bindparam("ids", expanding=True))
-        _STATEMENTS[sql] = found
-    return found
 
 
 def moment(value: datetime | str) -> datetime:
@@ -150,40 +139,48 @@ class Rollup:
             self.misprints(group.site_id, page, group.first_seen, sign, sign * group.report_count)
 
     def write(self, conn: Connection) -> None:
-        """Apply the changes inside the caller's transaction, in the one order used everywhere."""
+        """Apply the changes inside the caller's transaction, in the one order used everywhere.
+
+        The statements run on the driver's cursor: the ingest writes rollups with every
+        batch, and SQLAlchemy's work per statement cost more than the upserts themselves.
+        """
+        postgresql = conn.dialect.name == "postgresql"
+        # SQLite keeps days as 'YYYY-MM-DD' text, as SQLAlchemy's Date stores them.
+        stored: Callable[[date], Any] = (lambda day: day) if postgresql else date.isoformat
         days: dict[tuple[int, date], dict[str, Any]] = {}
         for (site_id, day, kind), count in self.days.items():
             row = days.setdefault(
-                (site_id, day), {"site_id": site_id, "day": day, "reports": 0, "opened": 0}
+                (site_id, day), {"site_id": site_id, "day": stored(day), "reports": 0, "opened": 0}
             )
             row[kind] += count
-        _run(conn, _DAYS, [days[key] for key in sorted(days)])
         pages = [
-            {"site_id": site_id, "url_hash": url_hash, "day": day, "url": url, "misprints": m,
-             "reports": r}
+            {"site_id": site_id, "url_hash": url_hash, "day": stored(day), "url": url,
+             "misprints": m, "reports": r}
             for (site_id, url_hash, day), (url, m, r) in sorted(self.pages.items())
             if m or r
         ]  # fmt: skip
-        _run(conn, _PAGES, pages)
         sections = [
-            {"day": day, "site_id": site_id, "section": section, "misprints": count}
+            {"day": stored(day), "site_id": site_id, "section": section, "misprints": count}
             for (day, site_id, section), count in sorted(self.sections.items())
             if count
         ]
-        _run(conn, _SECTIONS, sections)
-        if self.unfixed:
-            conn.execute(_statement(_UNFIX), {"ids": sorted(self.unfixed)})
+        unfixed = [{"group_id": group_id} for group_id in sorted(self.unfixed)]
         fixes = [
-            {"group_id": group_id, "site_id": site_id, "day": day, "seconds": seconds,
+            {"group_id": group_id, "site_id": site_id, "day": stored(day), "seconds": seconds,
              "bucket": duration_bucket(seconds)}
             for group_id, (site_id, day, seconds) in sorted(self.fixes.items())
         ]  # fmt: skip
-        _run(conn, _FIX, fixes)
-
-
-def _run(conn: Connection, sql: str, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(_statement(sql), rows)
+        statements = (
+            (_DAYS, [days[key] for key in sorted(days)]),
+            (_PAGES, pages),
+            (_SECTIONS, sections),
+            (_UNFIX, unfixed),
+            (_FIX, fixes),
+        )
+        with closing(conn.connection.cursor()) as cursor:
+            for sql, rows in statements:
+                if rows:
+                    cursor.executemany(for_driver(postgresql, sql), rows)
 
 
 _REPORTS = table("reports", column("site_id"), column("created_at"))
