@@ -1,6 +1,7 @@
 """CORS, rate limits, trusted proxies and privacy of the ingest."""
 
 import re
+import time
 from collections.abc import Callable
 
 import pytest
@@ -169,3 +170,28 @@ def test_rate_limits_are_shared_through_redis(
         redis.Redis.from_url("redis://127.0.0.1:6379").flushdb()
         codes = [post(client, report()).status_code for client in (first, second, first, second)]
     assert codes == [202, 202, 202, 429]
+
+
+def test_an_expired_site_entry_answers_while_one_lookup_refreshes_it(
+    client: TestClient, news_site: str
+) -> None:
+    assert post(client, report()).status_code == 202
+    cache = client.app.state.corrigo.site_cache  # type: ignore[attr-defined]
+    site = cache.peek(news_site)[2]
+    lookups: list[str] = []
+    get = cache.get
+
+    def counted(key: str) -> object:
+        lookups.append(key)
+        return get(key)
+
+    cache.get = counted
+    cache._entries[news_site] = (0.0, site)  # expired
+    assert post(client, report()).status_code == 202
+    # The expired entry answered; one lookup refreshes it in the background.
+    deadline = time.monotonic() + 10
+    while cache.peek(news_site)[1] is False and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert cache.peek(news_site)[:2] == (True, True)
+    assert post(client, report("the the")).status_code == 202
+    assert lookups == [news_site]

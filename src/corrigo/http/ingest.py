@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 import time
 from datetime import UTC, datetime
+from functools import partial
 
 import msgspec
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -132,17 +132,23 @@ def _refusal(code: str, message: str) -> bytes:
 
 
 async def _site(state: AppState, key: str) -> SiteInfo | None:
-    fresh, site = state.site_cache.peek(key)
+    known, fresh, site = state.site_cache.peek(key)
     if fresh:
         return site
-    return await run_in_threadpool(state.site_cache.get, key)
+    lookup = partial(state.site_cache.get, key)
+    if known:  # answer from the expired entry while one lookup refreshes it
+        state.lookups.start(f"site:{key}", lookup)
+        return site
+    found: SiteInfo | None = await state.lookups.run(f"site:{key}", lookup)
+    return found
 
 
 async def _reader_hash(state: AppState, address: str) -> str:
     hasher = state.reader_hasher
     if hasher is None or not hasher.valid_at(time.time()):
         day = today()
-        hasher = DailyHasher(day, await run_in_threadpool(salt_for, state.engine, day))
+        salt = await state.lookups.run(f"salt:{day}", partial(salt_for, state.engine, day))
+        hasher = DailyHasher(day, salt)
         state.reader_hasher = hasher
     return hasher.hash(address)
 
@@ -151,7 +157,9 @@ async def _some_site_allows(state: AppState, origin: str | None) -> bool:
     """Whether `origin` is one that some site accepts reports from."""
     if not origin:
         return False
-    allowed = await run_in_threadpool(state.site_cache.all_origins)
+    fresh, allowed = state.site_cache.known_origins()
+    if not fresh:
+        allowed = await state.lookups.run("origins", state.site_cache.all_origins)
     return origin_allowed(origin, list(allowed))
 
 

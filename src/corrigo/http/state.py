@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from corrigo.config import Settings
 from corrigo.domain.privacy import DailyHasher
 from corrigo.http.ratelimit import Limiter
+from corrigo.http.single_flight import SingleFlight
 from corrigo.store.sites import SiteCache
 from corrigo.store.writer import ReportWriter
 
@@ -56,6 +57,8 @@ class AppState:
     limiter: Limiter
     site_cache: SiteCache
     metrics: Metrics = field(default_factory=Metrics)
+    # Site and origin lookups the ingest shares between requests (http/single_flight.py).
+    lookups: SingleFlight = field(default_factory=SingleFlight)
     # The day's reader-address hasher, replaced at UTC midnight (see http/ingest.py).
     reader_hasher: DailyHasher | None = None
 

@@ -95,12 +95,21 @@ class SiteCache:
             self._entries.popitem(last=False)
         return info
 
-    def peek(self, key: str) -> tuple[bool, SiteInfo | None]:
-        """(fresh, site) from the cache alone, without touching the database."""
+    def peek(self, key: str) -> tuple[bool, bool, SiteInfo | None]:
+        """(known, fresh, site) from the cache alone, without touching the database.
+
+        A known entry past its time is still returned (not fresh): the ingest answers
+        from it while one lookup refreshes it.
+        """
         cached = self._entries.get(key)
-        if cached is not None and cached[0] > time.monotonic():
-            return True, cached[1]
-        return False, None
+        if cached is None:
+            return False, False, None
+        return True, cached[0] > time.monotonic(), cached[1]
+
+    def known_origins(self) -> tuple[bool, frozenset[str]]:
+        """(fresh, every origin any site allows) from the cache alone."""
+        expires, origins = self._origins
+        return expires > time.monotonic(), origins
 
     def all_origins(self) -> frozenset[str]:
         """Every origin any site allows (for CORS preflights, which carry no site key)."""
