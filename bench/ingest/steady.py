@@ -16,14 +16,14 @@ comes from, and wrk gives one latency histogram for the whole run. This generato
   previous answer arrived, with reports.lua's mix (ported below), to see wrk's load over time.
 
 Both print a timeline (per --slice, default 1 s: requests due, errors, p50, p99, max, and
-the generator's worst lateness), the run's p50/p99/p99.9/max, and its spikes: the 100 ms
-slices whose slowest answer took 3 times the usual slice's and at least the goal's 10 ms
-(when they came, and how far apart). In a closed loop a request is due when its connection
-is free, so the lateness is the generator's own time between an answer and the next send.
-Targets, each
-in its own fresh server process from run.py's helpers, pinned to CPU 0 with this generator
-on CPU 1, environment as run.py (rate limits off, workers in process): ``starlette`` (the
-baseline: run.py's plain Starlette route under the same load), ``sqlite``, ``postgresql``.
+the generator's worst lateness), the run's p50/p99/p99.9/max, and its spikes: the runs of
+100 ms slices whose slowest answer took 3 times the usual slice's and at least the goal's
+10 ms (when they came, how long they lasted, how far apart). In a closed loop a request
+is due when its connection is free, so the lateness is the generator's own time between an
+answer and the next send. Targets, each in its own fresh server process from run.py's
+helpers, pinned to CPU 0 with this generator on CPU 1, environment as run.py (rate limits
+off, workers in process): ``starlette`` (the baseline: run.py's plain Starlette route under
+the same load), ``sqlite``, ``postgresql``.
 Goal of issue 13 at 1,000 reports/s: p99 < 10 ms and no errors on both databases (exit 1
 if missed).
 
@@ -332,6 +332,7 @@ class Load:
         self.sending = True
         self.drained = self.loop.create_future()
         self.t0 = 0.0
+        self.cpu = 0.0  # share of one core this process used while it sent and read
 
     def open(self) -> Connection:
         """A new connection in the pool; requests handed to it go out once it is open."""
@@ -390,9 +391,11 @@ class Load:
     async def run(self) -> Rows:
         """Start the load, wait for its end (or DRAIN_S more for late answers), close all."""
         self.t0 = time.perf_counter() + 0.05
+        cpu = time.process_time()
         self.start()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(self.drained), self.seconds + DRAIN_S)
+        self.cpu = (time.process_time() - cpu) / (time.perf_counter() - self.t0)
         for connection in list(self.pool):
             connection.close()
         await asyncio.sleep(0)  # let the transports close before the loop ends
@@ -520,7 +523,7 @@ class Summary:
     connections: int
     cpu: float
     timeline: list[Slice]
-    spikes: list[float]
+    spikes: list[tuple[float, float]]
     spike_ms: float
     raw: list[tuple[float, float, float | None, int]]
 
@@ -563,7 +566,7 @@ def slices(
 
 
 def summarize(
-    target: str, load: Load, rows: Rows, warmup: float, seconds: float, width: float, cpu: float
+    target: str, load: Load, rows: Rows, warmup: float, seconds: float, width: float
 ) -> Summary:
     """The figures of the measured part of a run (the warm-up's requests left out)."""
     start = load.t0 + warmup
@@ -589,7 +592,14 @@ def summarize(
     fine = slices(raw, SPIKE_SLICE_S, seconds)
     usual = percentile(sorted(one.max_ms for one in fine if one.due), 0.5)
     spike_ms = max(GOAL_P99_MS, SPIKE_FACTOR * usual)
-    spikes = [one.start for one in fine if one.max_ms >= spike_ms]
+    spikes: list[tuple[float, float]] = []  # (start, length) of runs of slow slices
+    for one in fine:
+        if one.max_ms < spike_ms:
+            continue
+        if spikes and math.isclose(sum(spikes[-1]), one.start, abs_tol=1e-6):
+            spikes[-1] = (spikes[-1][0], spikes[-1][1] + SPIKE_SLICE_S)
+        else:
+            spikes.append((one.start, SPIKE_SLICE_S))
     return Summary(
         target=target,
         seconds=seconds,
@@ -605,7 +615,7 @@ def summarize(
         late_p99_ms=percentile(lateness, 0.99),
         late_max_ms=lateness[-1] if lateness else math.nan,
         connections=load.most_connections,
-        cpu=cpu,
+        cpu=load.cpu,
         timeline=slices(raw, width, seconds),
         spikes=spikes,
         spike_ms=spike_ms,
@@ -632,17 +642,18 @@ def print_summary(summary: Summary, width: float) -> None:
         f"CPU {summary.cpu:.0%} of a core; {summary.connections} connections at most"
     )
     spikes = summary.spikes
-    if spikes:
-        gaps = sorted(b - a for a, b in itertools.pairwise(spikes))
-        shown = ", ".join(f"{start:.1f}" for start in spikes[:30])
-        more = f" (+{len(spikes) - 30} more)" if len(spikes) > 30 else ""
-        gap = f"; median gap {percentile(gaps, 0.5):.1f} s" if gaps else ""
-        print(
-            f"spikes (100 ms slices with an answer ≥ {summary.spike_ms:.1f} ms): "
-            f"{len(spikes)}, starting at s {shown}{more}{gap}"
-        )
-    else:
-        print(f"spikes (100 ms slices with an answer ≥ {summary.spike_ms:.1f} ms): none")
+    what = f"spikes (runs of 100 ms slices with an answer ≥ {summary.spike_ms:.1f} ms)"
+    if not spikes:
+        print(f"{what}: none")
+        return
+    gaps = sorted(b[0] - a[0] for a, b in itertools.pairwise(spikes))
+    shown = ", ".join(
+        f"{start:.1f}" + (f" ({length:.1f} s)" if length > 0.15 else "")
+        for start, length in spikes[:30]
+    )
+    more = f" (+{len(spikes) - 30} more)" if len(spikes) > 30 else ""
+    gap = f"; median gap between starts {percentile(gaps, 0.5):.1f} s" if gaps else ""
+    print(f"{what}: {len(spikes)}, at s {shown}{more}{gap}")
 
 
 def measure(target: str, port: int, args: argparse.Namespace, scenario: type[Reports]) -> Summary:
@@ -661,14 +672,11 @@ def measure(target: str, port: int, args: argparse.Namespace, scenario: type[Rep
     # No garbage collection in the generator while it measures: its pauses would count.
     gc.collect()
     gc.disable()
-    cpu = time.process_time()
-    wall = time.perf_counter()
     try:
         load, rows = uvloop.run(go())
     finally:
         gc.enable()
-    cpu = (time.process_time() - cpu) / (time.perf_counter() - wall)
-    return summarize(target, load, rows, args.warmup, args.duration, args.slice / 1000, cpu)
+    return summarize(target, load, rows, args.warmup, args.duration, args.slice / 1000)
 
 
 def report(summaries: list[Summary], args: argparse.Namespace) -> bool:
