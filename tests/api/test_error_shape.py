@@ -176,3 +176,22 @@ def test_errors_outside_the_api_stay_plain_text(api: tuple[TestClient, str]) -> 
     answer = client.get("/dashboard/groups/" + "9" * 21)
     assert answer.status_code == 404
     assert answer.headers["content-type"].startswith("text/plain")
+
+
+def test_an_unexpected_failure_in_the_ingest_answers_the_json_500(
+    api: tuple[TestClient, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, _token = api
+
+    def broken(_body: bytes) -> Any:
+        raise RuntimeError("a bug")
+
+    # The ingest takes a fast lane past Starlette's error middleware: it answers the same.
+    monkeypatch.setattr("corrigo.http.ingest.decode", broken)
+    answer = client.post(
+        "/api/v1/reports",
+        json={"site": "x", "url": "https://news.example/a", "quote": {"exact": "a"}},
+        headers={"origin": "https://news.example"},
+    )
+    assert answer.status_code == 500
+    assert msgspec.json.decode(answer.content, type=ErrorBody).error == "internal_error"

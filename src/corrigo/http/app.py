@@ -11,12 +11,14 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from corrigo.config import Settings
 from corrigo.http import api, dashboard, demo, ingest, root, widget_files
 from corrigo.http.body_deadline import BodyDeadline
 from corrigo.http.edge import InboundText
 from corrigo.http.errors import EXCEPTION_HANDLERS
+from corrigo.http.fast_lane import FastLane
 from corrigo.http.headers import SecurityHeaders
 from corrigo.http.ratelimit import Limiter
 from corrigo.http.state import AppState, state_of
@@ -96,16 +98,23 @@ def create_app(settings: Settings) -> Starlette:
         *dashboard.routes,
         *root.routes,
     ]
-    middleware = [
-        Middleware(BodyDeadline, settings.body_timeout, settings.max_slow_bodies),
-        Middleware(InboundText),
-        Middleware(SecurityHeaders),
-    ]
-    app = Starlette(
+    app = CorrigoApp(
         routes=routes,
         lifespan=lifespan,
-        middleware=middleware,
+        middleware=[Middleware(InboundText), Middleware(SecurityHeaders)],
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.corrigo = state
     return app
+
+
+class CorrigoApp(Starlette):
+    """Starlette, with readers' reports dispatched before the dashboard's middleware."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """The body deadline, then the ingest's fast lane or Starlette's own stack."""
+        settings: Settings = self.state.corrigo.settings
+        lane = FastLane(
+            super().build_middleware_stack(), ingest.PATH, ingest.METHODS, ingest.ReportsEndpoint()
+        )
+        return BodyDeadline(lane, settings.body_timeout, settings.max_slow_bodies)

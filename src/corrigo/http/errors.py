@@ -70,11 +70,16 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return ApiError(exc.status_code, code, message).response(exc.headers)
 
 
+def internal_error() -> Response:
+    """The API's answer to an unexpected failure."""
+    return ApiError(500, "internal_error", "Something went wrong; try again later.").response()
+
+
 async def server_error(request: Request, _exc: Exception) -> Response:
     """An unexpected failure: the error shape under ``/api/`` (the server still logs it)."""
     if not _is_api(request):
         return PlainTextResponse("Internal Server Error", status_code=500)
-    return ApiError(500, "internal_error", "Something went wrong; try again later.").response()
+    return internal_error()
 
 
 EXCEPTION_HANDLERS = {ApiError: api_error, HTTPException: http_error, Exception: server_error}
