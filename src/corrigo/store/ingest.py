@@ -70,9 +70,9 @@ _LAST_ID = "SELECT coalesce(max(id), 0) FROM {table}"
 _NEW_GROUP = (
     'INSERT INTO "groups" ({id}site_id, fingerprint, url, url_hash, title, lang, '  # noqa: S608
     "author, exact, prefix, suffix, pos_start, pos_end, status, report_count, first_seen, "
-    "last_seen, status_note) VALUES ({id_value}:site_id, :fingerprint, :normalized_url, "
-    ":url_hash, :title, :lang, :author, :exact, :prefix, :suffix, :pos_start, :pos_end, "
-    f"'{Status.OPEN}', 1, :received_at, :received_at, '')"
+    "last_seen, status_note, proposal_due) VALUES ({id_value}:site_id, :fingerprint, "
+    ":normalized_url, :url_hash, :title, :lang, :author, :exact, :prefix, :suffix, :pos_start, "
+    f":pos_end, '{Status.OPEN}', 1, :received_at, :received_at, '', 1)"
 )
 _NEW_REPORT = (
     "INSERT INTO reports ({id}site_id, group_id, client_id, url, title, lang, author, exact, "
@@ -83,8 +83,10 @@ _NEW_REPORT = (
 )
 # One UPDATE per group the batch's reports joined, summing them up. {last_seen}: on
 # PostgreSQL writers run concurrently, so the newest time wins; SQLite has one writer.
+# :due makes the proposer look at the group again (see _Group.due).
 _SEEN_AGAIN = (
     'UPDATE "groups" SET report_count = report_count + :joined, '  # noqa: S608
+    "proposal_due = proposal_due + :due, "
     "last_seen = {last_seen}, "
     "title = CASE WHEN :title = '' THEN title ELSE :title END, "
     f"status = CASE WHEN :reopen THEN '{Status.OPEN}' ELSE status END, "
@@ -133,6 +135,10 @@ class _Group:
     last_seen: Any = None  # the time to store as last_seen after them
     title: str = ""  # the last non-empty title among them
     reopened_at: Any = None
+    # Its joining reports with a suggestion, and its notices: a notification waits for a
+    # proposal computed after its event, and a reopened group's may predate what its fix
+    # taught the site's memory. Other reports change nothing a proposal is made from.
+    due: int = 0
 
 
 @dataclass(slots=True)
@@ -317,6 +323,8 @@ class _Batch:
             group.last_seen = max(group.last_seen, plan.received_at) if newest else plan.received_at
             if report.title:
                 group.title = report.title
+            if report.suggestion:
+                group.due += 1
             # A group found by its fingerprint may be new to the page's candidates: a fixed
             # one reopening, or one that was not among the most reported when read.
             candidates = self.pages.get((job.site_id, group.page))
@@ -326,6 +334,8 @@ class _Batch:
             if after.reopened:  # the fix did not reach the page
                 group.reopened_at = plan.received_at
             group.status, plan.event = after.status, after.notice
+            if plan.event is not None:
+                group.due += 1
         plan.group, plan.count = group, group.count
         return plan
 
@@ -427,6 +437,7 @@ def _seen_again_values(group: _Group) -> dict[str, Any]:
     return {
         "group_id": group.id,
         "joined": group.joined,
+        "due": group.due,
         "last_seen": group.last_seen,
         "title": group.title,
         "reopen": group.reopened_at is not None,

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -141,6 +142,11 @@ class ApiToken(Base):
     read_only: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+# Groups the proposer has work for (see `corrigo.store.proposals.due_groups`), written as
+# SQL text so that both databases match it against the query's own literal terms.
+PROPOSAL_DUE = f"proposal_due > 0 AND status = '{Status.OPEN}'"
+
+
 class ErrorGroup(Base):
     """All reports of one misprint on one page."""
 
@@ -157,6 +163,16 @@ class ErrorGroup(Base):
         Index("ix_groups_fixed", "status", "status_changed_at", "site_id", "first_seen"),
         # The page checker's queue: groups with a check asked for, by when.
         Index("ix_groups_check_due", "check_due_at"),
+        # The proposer's queue: open groups whose proposal is missing or behind its inputs.
+        # The status leads, as in the other status indexes, so that SQLite prefers this one
+        # even before ANALYZE has told it how few rows it holds.
+        Index(
+            "ix_groups_proposal_due",
+            "status",
+            "id",
+            sqlite_where=text(PROPOSAL_DUE),
+            postgresql_where=text(PROPOSAL_DUE),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -190,6 +206,10 @@ class ErrorGroup(Base):
     check_reason: Mapped[str] = mapped_column(Text, default="")
     # Marked fixed, yet the last check found the misprint on the page.
     still_on_page: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Changes to the proposal's inputs (the readers' suggestions; a reopening, a notice)
+    # not yet taken into a proposal; 0 once the proposer has caught up. A group made here
+    # has no proposal yet, hence 1 (the ingest writes its groups with 1 too).
+    proposal_due: Mapped[int] = mapped_column(Integer, default=1, server_default=text("0"))
 
 
 class CheckedPage(Base):
@@ -450,8 +470,8 @@ class SiteConnector(Base):
 class GroupProposal(Base):
     """The proposed correction of a group and what the dictionary said, computed by a worker.
 
-    `report_count` is the group's count when it was computed: a group with more
-    reports since (maybe a new suggestion) is due again.
+    `report_count` is the group's count when it was computed. What makes a group due
+    again is its `proposal_due` (a new suggestion, a reopening), not a new report.
     """
 
     __tablename__ = "proposals"

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from corrigo.domain.lifecycle import Action, Status, after_decision, status_of
@@ -90,6 +90,7 @@ def decide(
         raise NotVisible(sorted(set(ids) - set(found)))
     note = decision.note.strip()
     rollup = Rollup()
+    reopened: list[int] = []
     for group_id in ids:
         group = found[group_id]
         target = after_decision(Status(group.status), decision.action)
@@ -114,7 +115,17 @@ def decide(
         learn_from_decision(session, group, now, decision.correction)
         # The still-on-the-page flag belongs to a fixed group only.
         group.still_on_page = False
+        if target == Status.OPEN:
+            reopened.append(group.id)
     session.flush()
+    if reopened:
+        # Closing a group may have taught the site's memory from it: its proposal is to be
+        # made afresh. Added in SQL, as the ingest adds to it concurrently.
+        session.execute(
+            update(ErrorGroup)
+            .where(ErrorGroup.id.in_(reopened))
+            .values(proposal_due=ErrorGroup.proposal_due + 1)
+        )
     rollup.write(session.connection())
     if decision.status == Status.FIXED:
         # "Fixed" is checked against the live page at the workers' next look.

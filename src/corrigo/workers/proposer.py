@@ -1,10 +1,12 @@
-"""The proposer: computes the proposed correction of every new or newly reported group.
+"""The proposer: computes the proposed correction of every new or newly suggested-for group.
 
 It runs beside the notifier, off the request path, and does its dictionary
 work on the spelling thread (:mod:`corrigo.spelling.thread`). A group is due
-when it has no proposal or more reports than when its proposal was made (a
-new report may carry a new suggestion); notifications wait a few seconds for
-it (`proposal_wait`), so that they can show it.
+while its `proposal_due` counts changes not yet taken into a proposal: it is
+new, a reader sent a suggestion, it opened again, or a notice about it waits
+(notifications wait a few seconds, `proposal_wait`, for a proposal computed
+after their event, so that they can show it). A report without a suggestion
+changes nothing a proposal is made from, and costs the proposer nothing.
 """
 
 from __future__ import annotations
@@ -56,8 +58,8 @@ class Proposer:
     def step(self) -> int:
         """One round: read the due groups' facts, consult the dictionaries, save; returns how many.
 
-        Each proposal is stamped with the time before its facts were read, so a
-        report that arrives meanwhile makes it due again.
+        Each proposal is stamped with the time before its facts were read; a
+        suggestion stored meanwhile leaves its group due for the next round.
         """
         started = self._clock()
         with self._sessions() as session:
@@ -66,7 +68,7 @@ class Proposer:
         if results:
             with self._sessions.begin() as session:
                 for group, stored in results:
-                    store_proposal(session, group.id, group.report_count, stored, started)
+                    store_proposal(session, group, stored, started)
         return len(results)
 
     @staticmethod
