@@ -21,8 +21,8 @@ from corrigo.domain.report import decode, validate
 from corrigo.store.admin import create_site
 from corrigo.store.db import make_engine, make_sessionmaker
 from corrigo.store.ingest import ReportJob, store_reports
-from corrigo.store.models import ErrorGroup, GroupProposal, Site
-from corrigo.store.proposals import due_groups, proposal_of
+from corrigo.store.models import ErrorGroup, GroupProposal, LexiconCorrection, Site
+from corrigo.store.proposals import due_groups, proposal_of, proposer_turn
 from corrigo.store.triage import Decision, decide
 from corrigo.workers import proposer as proposer_module
 from corrigo.workers.proposer import Proposer
@@ -127,16 +127,18 @@ def test_a_suggestion_stored_while_the_proposal_is_computed_leaves_the_group_due
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     group_id = store(engine, report(engine))
-    read = proposer_module.reader_suggestions
+    read = proposer_module.reader_suggestions_of
     arrived: list[int] = []
 
-    def read_then_a_reader_suggests(session: object, group: int) -> list[ReaderSuggestion]:
-        found = read(session, group)  # type: ignore[arg-type]
+    def read_then_a_reader_suggests(
+        session: object, groups: list[int]
+    ) -> dict[int, list[ReaderSuggestion]]:
+        found = read(session, groups)  # type: ignore[arg-type]
         if not arrived:  # committed between the proposer's reading and its saving
             arrived.append(store(engine, report(engine, "integration")))
         return found
 
-    monkeypatch.setattr(proposer_module, "reader_suggestions", read_then_a_reader_suggests)
+    monkeypatch.setattr(proposer_module, "reader_suggestions_of", read_then_a_reader_suggests)
     proposer = Proposer(engine)
     assert proposer.step() == 1
     assert arrived == [group_id]
@@ -212,3 +214,53 @@ def test_groups_made_through_the_models_are_due(engine: Engine) -> None:
     Proposer(engine).drain()
     assert due(engine) == {}
     assert computed_for(engine, group_id) == 2
+
+
+def test_one_round_proposes_for_many_groups_as_one_at_a_time_would(engine: Engine) -> None:
+    # The round reads its groups' facts together; each group still gets its own.
+    site = _site_id(engine)
+    readers = store(engine, report(engine, "integrated"), report(engine, "integration"))
+    store(engine, report(engine, "integrated"))
+    remembered = store(engine, report(engine, exact="recieved"))
+    with make_sessionmaker(engine).begin() as session:
+        other = create_site(session, "Other", ["https://other.example"], public_key="other")
+        session.flush()
+        session.add_all(
+            [
+                LexiconCorrection(
+                    site_id=site, misspelling="recieved", correction="received", count=2,
+                    updated_at=T0,
+                ),
+                LexiconCorrection(
+                    site_id=other.id, misspelling="recieved", correction="recovered", count=5,
+                    updated_at=T0,
+                ),
+            ]
+        )  # fmt: skip
+        elsewhere = add_group(session, other, "recieved", [T0], url="https://other.example/a")
+        session.flush()
+        elsewhere_id = elsewhere.id
+    assert Proposer(engine).step() == 3
+    assert proposal(engine, readers) == Proposal("integrated", "readers", 2)
+    assert proposal(engine, remembered) == Proposal("received", "site", 0)
+    assert proposal(engine, elsewhere_id) == Proposal("recovered", "site", 0)
+    assert due(engine) == {}
+
+
+def test_one_process_at_a_time_computes_proposals_on_postgresql(
+    engine: Engine, database_url: str
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite stores are written by one process")
+    group_id = store(engine, report(engine))
+    other = make_engine(database_url)
+    try:
+        # Another process's proposer holds the turn: this one leaves the group due.
+        with proposer_turn(other) as theirs:
+            assert theirs
+            assert Proposer(engine).step() == 0
+            assert due(engine) == {group_id: 1}
+        assert Proposer(engine).step() == 1
+        assert due(engine) == {}
+    finally:
+        other.dispose()

@@ -8,12 +8,14 @@ or :func:`proposals_of`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import bindparam, func, literal_column, select, update
+from sqlalchemy import Engine, bindparam, func, literal_column, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from corrigo.domain.lifecycle import Status
@@ -49,6 +51,41 @@ _DUE = (
     ErrorGroup.proposal_due > literal_column("0"),
     ErrorGroup.status == literal_column(f"'{Status.OPEN}'"),
 )
+
+
+# b"CORG", then the proposer's own number (the migrations' lock is 1).
+_TURN = (1129271879, 2)
+
+
+@contextmanager
+def proposer_turn(engine: Engine) -> Iterator[bool]:
+    """Whether this process may compute proposals now, for the duration of the block.
+
+    On PostgreSQL, several server and worker processes each run a proposer; two
+    computing the same group at once could each clear a change only the other has
+    seen. So one process at a time takes the turn (a session advisory lock, which
+    PostgreSQL also releases if the process dies); the others find nothing to do.
+    """
+    if engine.dialect.name != "postgresql":
+        yield True  # one process writes a SQLite store
+        return
+    with engine.connect() as conn:
+        mine = bool(conn.execute(_TRY_TURN, _TURN_KEYS).scalar_one())
+        try:
+            yield mine
+        finally:
+            if mine:
+                try:
+                    conn.execute(_END_TURN, _TURN_KEYS)
+                    conn.commit()
+                except DBAPIError:
+                    # Closing the session is what releases the lock for certain.
+                    conn.invalidate()
+
+
+_TURN_KEYS = {"space": _TURN[0], "key": _TURN[1]}
+_TRY_TURN = text("SELECT pg_try_advisory_lock(:space, :key)")
+_END_TURN = text("SELECT pg_advisory_unlock(:space, :key)")
 
 
 def due_groups(session: Session, limit: int) -> list[DueGroup]:
@@ -90,16 +127,28 @@ def due_groups(session: Session, limit: int) -> list[DueGroup]:
 
 def reader_suggestions(session: Session, group_id: int) -> list[ReaderSuggestion]:
     """The distinct corrections readers sent for a group, with counts and latest times."""
-    count = func.count().label("n")
-    latest = func.max(Report.created_at).label("latest")
+    return reader_suggestions_of(session, [group_id])[group_id]
+
+
+def reader_suggestions_of(
+    session: Session, group_ids: Sequence[int]
+) -> dict[int, list[ReaderSuggestion]]:
+    """Per group, the distinct corrections its readers sent: most sent first, then the most
+    recent, at most MAX_DISTINCT_SUGGESTIONS (one query for them all)."""
+    found: dict[int, list[ReaderSuggestion]] = {group_id: [] for group_id in group_ids}
+    if not group_ids:
+        return found
     query = (
-        select(Report.suggestion, count, latest)
-        .where(Report.group_id == group_id, Report.suggestion != "")
-        .group_by(Report.suggestion)
-        .order_by(count.desc(), latest.desc())
-        .limit(MAX_DISTINCT_SUGGESTIONS)
+        select(Report.group_id, Report.suggestion, func.count(), func.max(Report.created_at))
+        .where(Report.group_id.in_(list(group_ids)), Report.suggestion != "")
+        .group_by(Report.group_id, Report.suggestion)
     )
-    return [ReaderSuggestion(row.suggestion, row.n, row.latest) for row in session.execute(query)]
+    for group_id, suggestion, count, latest in session.execute(query):
+        found[group_id].append(ReaderSuggestion(suggestion, count, latest))
+    for suggestions in found.values():
+        suggestions.sort(key=lambda item: (item.count, item.last_at), reverse=True)
+        del suggestions[MAX_DISTINCT_SUGGESTIONS:]
+    return found
 
 
 # Built once, in Core: an ORM update built and run per group cost 1.6 ms, more than the
@@ -113,26 +162,44 @@ _CAUGHT_UP = (
 
 
 def save_proposal(session: Session, group: DueGroup, stored: StoredProposal, now: datetime) -> None:
-    """Record a group's proposal, computed from what was stored when `group` was read.
+    """Record one group's proposal (see :func:`save_proposals`)."""
+    save_proposals(session, [(group, stored)], now)
 
-    The group stops being due unless something new came in meanwhile (a suggestion
+
+def save_proposals(
+    session: Session, computed: Sequence[tuple[DueGroup, StoredProposal]], now: datetime
+) -> None:
+    """Record groups' proposals, each computed from what was stored when its group was read.
+
+    A group stops being due unless something new came in meanwhile (a suggestion
     stored since adds to `proposal_due`, which then no longer equals what was read).
     """
-    row = session.get(GroupProposal, group.id)
-    if row is None:
-        row = GroupProposal(group_id=group.id)
-        session.add(row)
-    proposal, view = stored.proposal, stored.dictionary
-    row.text = proposal.text if proposal else ""
-    row.source = proposal.source if proposal else ""
-    row.readers = proposal.readers if proposal else 0
-    row.dictionary = view.lang if view else ""
-    row.unknown = view.unknown if view else []
-    row.suggestions = view.suggestions if view else {}
-    row.report_count = group.report_count
-    row.computed_at = now
+    if not computed:
+        return
+    ids = [group.id for group, _stored in computed]
+    rows = {
+        row.group_id: row
+        for row in session.execute(
+            select(GroupProposal).where(GroupProposal.group_id.in_(ids))
+        ).scalars()
+    }
+    for group, stored in computed:
+        row = rows.get(group.id)
+        if row is None:
+            row = rows[group.id] = GroupProposal(group_id=group.id)
+            session.add(row)
+        proposal, view = stored.proposal, stored.dictionary
+        row.text = proposal.text if proposal else ""
+        row.source = proposal.source if proposal else ""
+        row.readers = proposal.readers if proposal else 0
+        row.dictionary = view.lang if view else ""
+        row.unknown = view.unknown if view else []
+        row.suggestions = view.suggestions if view else {}
+        row.report_count = group.report_count
+        row.computed_at = now
     session.flush()
-    session.connection().execute(_CAUGHT_UP, {"b_id": group.id, "b_due": group.due})
+    caught_up = [{"b_id": group.id, "b_due": group.due} for group, _stored in computed]
+    session.connection().execute(_CAUGHT_UP, caught_up)
 
 
 def _stored(row: GroupProposal) -> StoredProposal:

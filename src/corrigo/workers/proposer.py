@@ -27,8 +27,13 @@ from corrigo.spelling.review import review_quote
 from corrigo.spelling.thread import on_spelling_thread
 from corrigo.store.db import make_sessionmaker
 from corrigo.store.lexicon import accepted_among, memory_for
-from corrigo.store.proposals import DueGroup, due_groups, reader_suggestions
-from corrigo.store.proposals import save_proposal as store_proposal
+from corrigo.store.proposals import (
+    DueGroup,
+    due_groups,
+    proposer_turn,
+    reader_suggestions_of,
+    save_proposals,
+)
 
 log = logging.getLogger(__name__)
 # Groups handled per round; one round holds the spelling thread for its duration.
@@ -52,6 +57,7 @@ class Proposer:
     """Computes due proposals in rounds of :data:`BATCH` groups."""
 
     def __init__(self, engine: Engine, clock: Callable[[], datetime] = utc_now) -> None:
+        self._engine = engine
         self._sessions = make_sessionmaker(engine)
         self._clock = clock
 
@@ -61,25 +67,39 @@ class Proposer:
         Each proposal is stamped with the time before its facts were read; a
         suggestion stored meanwhile leaves its group due for the next round.
         """
-        started = self._clock()
-        with self._sessions() as session:
-            inputs = [self._gather(session, group) for group in due_groups(session, BATCH)]
-        results = [(item.group, _compute(item)) for item in inputs]
-        if results:
-            with self._sessions.begin() as session:
-                for group, stored in results:
-                    store_proposal(session, group, stored, started)
-        return len(results)
+        with proposer_turn(self._engine) as mine:
+            if not mine:  # another process is computing them
+                return 0
+            started = self._clock()
+            with self._sessions() as session:
+                inputs = self._gather(session, due_groups(session, BATCH))
+            results = [(item.group, _compute(item)) for item in inputs]
+            if results:
+                with self._sessions.begin() as session:
+                    save_proposals(session, results, started)
+            return len(results)
 
     @staticmethod
-    def _gather(session: Session, group: DueGroup) -> _Input:
-        found = [word.text for word in words(group.exact)]
-        return _Input(
-            group,
-            reader_suggestions(session, group.id),
-            memory_for(session, group.site_id, [group.exact, *found]),
-            accepted_among(session, group.site_id, found),
-        )
+    def _gather(session: Session, groups: list[DueGroup]) -> list[_Input]:
+        """The round's facts, a few queries for all its groups (one per group cost more
+        than the dictionaries)."""
+        readers = reader_suggestions_of(session, [group.id for group in groups])
+        found = {group.id: [word.text for word in words(group.exact)] for group in groups}
+        memory: dict[int, dict[str, str]] = {}
+        accepted: dict[int, set[str]] = {}
+        # A site's memory answers each key alike whichever group asked, so one lookup
+        # serves all its groups of the round.
+        for site_id in sorted({group.site_id for group in groups}):
+            mine = [group for group in groups if group.site_id == site_id]
+            keys = [key for group in mine for key in (group.exact, *found[group.id])]
+            memory[site_id] = memory_for(session, site_id, keys)
+            accepted[site_id] = accepted_among(
+                session, site_id, [word for group in mine for word in found[group.id]]
+            )
+        return [
+            _Input(group, readers[group.id], memory[group.site_id], accepted[group.site_id])
+            for group in groups
+        ]
 
     def drain(self) -> None:
         """Compute every due proposal now (for `corrigo worker --once` and tests)."""
