@@ -23,6 +23,8 @@ from corrigo.store.retention import purge_now
 # Seconds SIGTERM waits for requests in flight before cutting them off; the writer then
 # commits what it holds and the notifier gets its own grace (README, "Stopping").
 SHUTDOWN_TIMEOUT = 20
+# New container objects between two collections of the youngest generation.
+YOUNG_OBJECTS = 10_000
 
 
 def serve_app(app: ASGIApp, host: str, port: int) -> None:
@@ -33,10 +35,13 @@ def serve_app(app: ASGIApp, host: str, port: int) -> None:
     finish (for at most SHUTDOWN_TIMEOUT seconds), then runs the lifespan's shutdown.
     """
     # What is loaded by now (modules, the app, its caches) lives as long as the process.
-    # Frozen, the collector's full passes skip it: under load they ran every few seconds
-    # over ~150,000 objects and stalled every request for tens of milliseconds.
+    # Frozen, the collector's full passes skip it: under load they ran every second or two
+    # over ~150,000 objects, holding every request up for tens of milliseconds. A larger
+    # youngest generation (10,000 instead of 700 objects) collects as much garbage in a
+    # third of the passes (bench/README.md, ingest: where the tail comes from).
     gc.collect()
     gc.freeze()
+    gc.set_threshold(YOUNG_OBJECTS)
     uvicorn.run(
         app,
         host=host,
