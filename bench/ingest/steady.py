@@ -49,7 +49,7 @@ import sys
 import tempfile
 import time
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -60,11 +60,15 @@ import uvloop
 # The ingest benchmark's helpers live beside this script (its folder is on sys.path).
 from run import (
     BASELINE,
+    HERE,
     SECRET,
+    SERVER_CPU,
     WRK_CPU,
+    free_port,
+    pinned,
     postgres_database,
     prepare_store,
-    server,
+    started,
 )
 
 GOAL_P99_MS = 10.0
@@ -82,6 +86,8 @@ IDLE_REUSE_S = 4.0
 TICK_S = 0.001
 # How long the run waits for answers still outstanding after the last request went out.
 DRAIN_S = 10.0
+# How often the server's CPU is sampled from /proc (whose counters tick every 10 ms).
+SAMPLE_S = 0.1
 NOT_SENT = -1  # status of a request that found the pool full
 NO_ANSWER = 0  # status of a request whose connection failed or whose answer never came
 
@@ -272,6 +278,44 @@ class Rows:
         return len(self.status) - 1
 
 
+class CpuSampler:
+    """How busy the server's CPU was, and how much of it the server itself used.
+
+    Every SAMPLE_S, the CPU's busy and total clock ticks (/proc/stat; time stolen by a
+    hypervisor counts as busy) and the server process's (/proc/PID/stat, all its threads),
+    so that a slow slice can be told apart: the server working, or other work on its CPU.
+    """
+
+    def __init__(self, pid: int, cpu: int) -> None:
+        self.stat = Path(f"/proc/{pid}/stat")
+        self.prefix = f"cpu{cpu} "
+        self.samples: list[tuple[float, int, int, int]] = []  # time, busy, total, server
+
+    def sample(self) -> None:
+        """Record the counters now (nothing once the process or /proc is gone)."""
+        try:
+            lines = Path("/proc/stat").read_text().splitlines()
+            cpu = next(line for line in lines if line.startswith(self.prefix))
+            fields = self.stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, StopIteration):
+            return
+        ticks = [int(value) for value in cpu.split()[1:9]]
+        total = sum(ticks)
+        busy = total - ticks[3] - ticks[4]  # less idle and iowait
+        self.samples.append((time.perf_counter(), busy, total, int(fields[11]) + int(fields[12])))
+
+    def shares(self, start: float, end: float) -> tuple[float, float]:
+        """The server's share of its CPU between two perf_counter times, and the other
+        work's (nan when fewer than two samples fall in between)."""
+        inside = [one for one in self.samples if start <= one[0] <= end]
+        if len(inside) < 2 or inside[-1][2] == inside[0][2]:
+            return math.nan, math.nan
+        first, last = inside[0], inside[-1]
+        total = last[2] - first[2]
+        server = (last[3] - first[3]) / total
+        return server, max(0.0, (last[1] - first[1]) / total - server)
+
+
 class Connection(asyncio.Protocol):
     """One keep-alive HTTP/1.1 connection carrying one request at a time."""
 
@@ -325,14 +369,16 @@ class Connection(asyncio.Protocol):
 class Load:
     """What both modes share: the rows, the connections, the end of the run."""
 
-    def __init__(self, port: int, reports: Reports, seconds: float) -> None:
+    def __init__(self, port: int, reports: Reports, seconds: float, sampler: CpuSampler) -> None:
         self.port = port
         self.reports = reports
         self.seconds = seconds
+        self.sampler = sampler
         self.rows = Rows()
         self.loop = asyncio.get_running_loop()
         self.pool: set[Connection] = set()
         self.most_connections = 0
+        self.connections_opened = 0
         self.in_flight = 0
         self.sending = True
         self.drained = self.loop.create_future()
@@ -343,6 +389,7 @@ class Load:
         """A new connection in the pool; requests handed to it go out once it is open."""
         connection = Connection(self)
         self.pool.add(connection)
+        self.connections_opened += 1
         self.most_connections = max(self.most_connections, len(self.pool))
         opening = self.loop.create_task(
             self.loop.create_connection(lambda: connection, "127.0.0.1", self.port)
@@ -398,6 +445,7 @@ class Load:
         self.t0 = time.perf_counter() + 0.05
         cpu = time.process_time()
         self.start()
+        self.sample()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(self.drained), self.seconds + DRAIN_S)
         self.cpu = (time.process_time() - cpu) / (time.perf_counter() - self.t0)
@@ -410,12 +458,26 @@ class Load:
         """Begin sending at self.t0."""
         raise NotImplementedError
 
+    def sample(self) -> None:
+        """Sample the server's CPU every SAMPLE_S until the run ends."""
+        self.sampler.sample()
+        if not self.drained.done():
+            self.loop.call_later(SAMPLE_S, self.sample)
+
 
 class OpenLoop(Load):
     """Request i due at t0 + i/rate, sent on an idle connection or a new one."""
 
-    def __init__(self, port: int, reports: Reports, seconds: float, rate: float, most: int) -> None:
-        super().__init__(port, reports, seconds)
+    def __init__(
+        self,
+        port: int,
+        reports: Reports,
+        seconds: float,
+        sampler: CpuSampler,
+        rate: float,
+        most: int,
+    ) -> None:
+        super().__init__(port, reports, seconds, sampler)
         self.interval = 1 / rate
         # Built before the clock starts, so that the run spends nothing on them.
         self.requests = [reports() for _ in range(round(seconds * rate))]
@@ -467,8 +529,10 @@ class OpenLoop(Load):
 class ClosedLoop(Load):
     """N connections, each sending its next report as soon as its answer arrived."""
 
-    def __init__(self, port: int, reports: Reports, seconds: float, connections: int) -> None:
-        super().__init__(port, reports, seconds)
+    def __init__(
+        self, port: int, reports: Reports, seconds: float, sampler: CpuSampler, connections: int
+    ) -> None:
+        super().__init__(port, reports, seconds, sampler)
         self.connections = connections
 
     def start(self) -> None:
@@ -506,6 +570,8 @@ class Slice:
     p99_ms: float
     max_ms: float
     late_ms: float
+    server_cpu: float
+    other_cpu: float
 
 
 @dataclass(frozen=True)
@@ -526,7 +592,10 @@ class Summary:
     late_p99_ms: float
     late_max_ms: float
     connections: int
+    opened: int
     cpu: float
+    server_cpu: float
+    other_cpu: float
     timeline: list[Slice]
     spikes: list[tuple[float, float]]
     spike_ms: float
@@ -546,9 +615,13 @@ def failed(status: int) -> bool:
 
 
 def slices(
-    raw: list[tuple[float, float, float | None, int]], width: float, seconds: float
+    raw: list[tuple[float, float, float | None, int]],
+    width: float,
+    seconds: float,
+    shares: Callable[[float, float], tuple[float, float]],
 ) -> list[Slice]:
-    """The timeline: requests grouped by the slice of the run in which they were due."""
+    """The timeline: requests grouped by the slice of the run in which they were due, with
+    the CPU shares that `shares` gives for the slice's start and end (seconds of the run)."""
     count = max(1, math.ceil(seconds / width - 1e-9))
     groups: list[list[tuple[float, float, float | None, int]]] = [[] for _ in range(count)]
     for row in raw:
@@ -565,6 +638,8 @@ def slices(
                 p99_ms=percentile(latencies, 0.99),
                 max_ms=latencies[-1] if latencies else math.nan,
                 late_ms=max((row[1] for row in group), default=math.nan),
+                server_cpu=(cpu := shares(number * width, (number + 1) * width))[0],
+                other_cpu=cpu[1],
             )
         )
     return timeline
@@ -594,7 +669,11 @@ def summarize(
     lateness = sorted(row[1] for row in raw if row[3] != NOT_SENT)
     sent_times = [row[0] + row[1] / 1000 for row in raw if row[3] != NOT_SENT]
     span = max(sent_times) - min(sent_times) if len(sent_times) > 1 else math.nan
-    fine = slices(raw, SPIKE_SLICE_S, seconds)
+
+    def shares(begin: float, end: float) -> tuple[float, float]:
+        return load.sampler.shares(start + begin, start + end)
+
+    fine = slices(raw, SPIKE_SLICE_S, seconds, shares)
     usual = percentile(sorted(one.max_ms for one in fine if one.due), 0.5)
     spike_ms = max(GOAL_P99_MS, SPIKE_FACTOR * usual)
     spikes: list[tuple[float, float]] = []  # (start, length) of runs of slow slices
@@ -620,8 +699,11 @@ def summarize(
         late_p99_ms=percentile(lateness, 0.99),
         late_max_ms=lateness[-1] if lateness else math.nan,
         connections=load.most_connections,
+        opened=load.connections_opened,
         cpu=load.cpu,
-        timeline=slices(raw, width, seconds),
+        server_cpu=(run_cpu := shares(0, seconds))[0],
+        other_cpu=run_cpu[1],
+        timeline=slices(raw, width, seconds, shares),
         spikes=spikes,
         spike_ms=spike_ms,
         raw=raw,
@@ -631,12 +713,16 @@ def summarize(
 def print_summary(summary: Summary, width: float) -> None:
     """The timeline table, the run's figures and the slow 100 ms slices."""
     print(f"\n{summary.target}: one row per {width * 1000:g} ms, by the time requests were due")
-    print("|    t s |   due | err | p50 ms | p99 ms | max ms | late max ms |")
-    print("| -----: | ----: | --: | -----: | -----: | -----: | ----------: |")
+    print(
+        "|    t s |   due | err | p50 ms | p99 ms | max ms | late max ms | server CPU "
+        "| others on it |"
+    )
+    print("| -----: | ----: | --: | -----: | -----: | -----: | ----------: | ---------: | ---: |")
     for one in summary.timeline:
         print(
             f"| {one.start:6.1f} | {one.due:5d} | {one.errors:3d} | {one.p50_ms:6.1f} "
-            f"| {one.p99_ms:6.1f} | {one.max_ms:6.1f} | {one.late_ms:11.1f} |"
+            f"| {one.p99_ms:6.1f} | {one.max_ms:6.1f} | {one.late_ms:11.1f} "
+            f"| {one.server_cpu:10.0%} | {one.other_cpu:12.0%} |"
         )
     print(
         f"{summary.target}: {summary.due:,} requests, sent at {summary.sent_rate:,.1f}/s, "
@@ -644,7 +730,9 @@ def print_summary(summary: Summary, width: float) -> None:
         f"p99.9 {summary.p999_ms:.1f} ms, max {summary.max_ms:.1f} ms, errors {summary.errors} "
         f"(not sent: {summary.not_sent}); generator late p50 {summary.late_p50_ms:.2f} ms, "
         f"p99 {summary.late_p99_ms:.2f} ms, max {summary.late_max_ms:.1f} ms, "
-        f"CPU {summary.cpu:.0%} of a core; {summary.connections} connections at most"
+        f"CPU {summary.cpu:.0%} of a core; {summary.opened} connections opened, "
+        f"{summary.connections} at most at once; the server used {summary.server_cpu:.0%} "
+        f"of its CPU, other work {summary.other_cpu:.0%}"
     )
     spikes = summary.spikes
     what = f"spikes (runs of 100 ms slices with an answer ≥ {summary.spike_ms:.1f} ms)"
@@ -661,17 +749,20 @@ def print_summary(summary: Summary, width: float) -> None:
     print(f"{what}: {len(spikes)}, at s {shown}{more}{gap}")
 
 
-def measure(target: str, port: int, args: argparse.Namespace, scenario: type[Reports]) -> Summary:
+def measure(
+    target: str, port: int, pid: int, args: argparse.Namespace, scenario: type[Reports]
+) -> Summary:
     """Load one server (warm-up, then the measured part, without a gap) and sum it up."""
     seconds = args.warmup + args.duration
     reports = scenario(port, random.SystemRandom().getrandbits(64))
+    sampler = CpuSampler(pid, SERVER_CPU)
 
     async def go() -> tuple[Load, Rows]:
         load: Load
         if args.connections:
-            load = ClosedLoop(port, reports, seconds, args.connections)
+            load = ClosedLoop(port, reports, seconds, sampler, args.connections)
         else:
-            load = OpenLoop(port, reports, seconds, args.rate, args.max_connections)
+            load = OpenLoop(port, reports, seconds, sampler, args.rate, args.max_connections)
         return load, await load.run()
 
     # No garbage collection in the generator while it measures: its pauses would count.
@@ -778,6 +869,15 @@ def arguments() -> argparse.Namespace:
 
 
 @contextlib.contextmanager
+def server(kind: str, env: dict[str, str], log: Path) -> Iterator[tuple[int, int]]:
+    """run.py's server(), also yielding the process id (for the CPU samples)."""
+    port = free_port()
+    command = [*pinned(SERVER_CPU), sys.executable, str(HERE / "server.py"), kind, str(port)]
+    with started(command, env, log, port, f"the {kind} server") as proc:
+        yield port, proc.pid
+
+
+@contextlib.contextmanager
 def stores(work: Path, postgresql: bool) -> Iterator[dict[str, str]]:
     """A fresh SQLite file and, unless skipped, a fresh PostgreSQL database, prepared."""
     with contextlib.ExitStack() as stack:
@@ -817,8 +917,8 @@ def main() -> None:
             for target in [BASELINE, *urls]:
                 kind = BASELINE if target == BASELINE else "corrigo"
                 env = {**common, "CORRIGO_DATABASE_URL": urls[target]} if target in urls else common
-                with server(kind, env, work / f"{target}.log") as port:
-                    summary = measure(target, port, args, scenario)
+                with server(kind, env, work / f"{target}.log") as (port, pid):
+                    summary = measure(target, port, pid, args, scenario)
                 print_summary(summary, args.slice / 1000)
                 summaries.append(summary)
     met = report(summaries, args)
