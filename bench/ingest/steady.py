@@ -15,10 +15,11 @@ comes from, and wrk gives one latency histogram for the whole run. This generato
 - **closed loop** (--connections N): N connections, each sending its next report when the
   previous answer arrived, with reports.lua's mix (ported below), to see wrk's load over time.
 
-Both print a timeline (per --slice, default 1 s: requests due, errors, p50, p99, max, and
-the generator's worst lateness), the run's p50/p99/p99.9/max, and its spikes: the runs of
-100 ms slices whose slowest answer took 3 times the usual slice's and at least the goal's
-10 ms (when they came, how long they lasted, how far apart). In a closed loop a request
+Both print a timeline (per --slice, default 1 s: requests due, errors, p50, p99, max, the
+generator's worst lateness, and the server's share of its CPU beside other work's on that CPU,
+to tell a slow server from a busy machine), the run's p50/p99/p99.9/max, and its spikes:
+the runs of 100 ms slices whose slowest answer took 3 times the usual slice's and at least
+the goal's 10 ms (when they came, how long they lasted, how far apart). In a closed loop a request
 is due when its connection is free, so the lateness is the generator's own time between an
 answer and the next send. Targets, each in its own fresh server process from run.py's
 helpers, pinned to CPU 0 with this generator on CPU 1, environment as run.py (rate limits
