@@ -264,3 +264,23 @@ def test_one_process_at_a_time_computes_proposals_on_postgresql(
         assert due(engine) == {}
     finally:
         other.dispose()
+
+
+def test_while_running_a_hot_group_is_proposed_again_at_most_once_a_spacing(
+    engine: Engine,
+) -> None:
+    now = [T0]
+    proposer = Proposer(engine, clock=lambda: now[0])
+    spacing = timedelta(seconds=1)
+    group_id = store(engine, report(engine, "integration"))
+    assert proposer.step(spacing) == 1
+    store(engine, report(engine, "integrated"), report(engine, "integrated"))
+    now[0] = T0 + timedelta(milliseconds=500)
+    assert proposer.step(spacing) == 0  # proposed half a second ago: it waits
+    assert due(engine) == {group_id: 2}
+    now[0] = T0 + timedelta(seconds=1, milliseconds=1)
+    assert proposer.step(spacing) == 1
+    assert proposal(engine, group_id) == Proposal("integrated", "readers", 2)
+    # Without spacing (drain, `corrigo worker --once`) nothing waits.
+    store(engine, report(engine, "integrated"))
+    assert proposer.step() == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import socket
 import sys
@@ -25,6 +26,31 @@ from corrigo.store.retention import purge_now
 SHUTDOWN_TIMEOUT = 20
 # New container objects between two collections of the youngest generation.
 YOUNG_OBJECTS = 10_000
+# uvicorn's exit status when the application could not start.
+STARTUP_FAILURE = 3
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, with the collector tuned once the application has started."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        """Start the application and listen, then tune the collector."""
+        await super().startup(sockets)
+        tune_collector()
+
+
+def tune_collector() -> None:
+    """Keep what the started process holds out of the collector's passes, and pass less often.
+
+    What is loaded by now (modules, the app, its workers and caches) lives as long as the
+    process. Frozen, the full passes skip it: under load they ran every second or two over
+    ~150,000 objects and held every request up for tens of milliseconds. A larger youngest
+    generation (10,000 instead of 700 objects) collects as much garbage in a third of the
+    passes (bench/README.md, ingest).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(YOUNG_OBJECTS)
 
 
 def serve_app(app: ASGIApp, host: str, port: int) -> None:
@@ -34,15 +60,7 @@ def serve_app(app: ASGIApp, host: str, port: int) -> None:
     On SIGTERM or SIGINT uvicorn stops accepting connections, lets the requests in flight
     finish (for at most SHUTDOWN_TIMEOUT seconds), then runs the lifespan's shutdown.
     """
-    # What is loaded by now (modules, the app, its caches) lives as long as the process.
-    # Frozen, the collector's full passes skip it: under load they ran every second or two
-    # over ~150,000 objects, holding every request up for tens of milliseconds. A larger
-    # youngest generation (10,000 instead of 700 objects) collects as much garbage in a
-    # third of the passes (bench/README.md, ingest: where the tail comes from).
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(YOUNG_OBJECTS)
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -52,6 +70,11 @@ def serve_app(app: ASGIApp, host: str, port: int) -> None:
         server_header=False,
         timeout_graceful_shutdown=SHUTDOWN_TIMEOUT,
     )
+    server = _Server(config)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    if not server.started:
+        sys.exit(STARTUP_FAILURE)
 
 
 # Readers of the demo try many planted misprints in a row; the production default

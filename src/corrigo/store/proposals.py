@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Engine, bindparam, func, literal_column, select, text, update
+from sqlalchemy import Engine, bindparam, func, literal_column, or_, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -88,11 +88,14 @@ _TRY_TURN = text("SELECT pg_try_advisory_lock(:space, :key)")
 _END_TURN = text("SELECT pg_advisory_unlock(:space, :key)")
 
 
-def due_groups(session: Session, limit: int) -> list[DueGroup]:
+def due_groups(
+    session: Session, limit: int, computed_before: datetime | None = None
+) -> list[DueGroup]:
     """Open groups with changes not yet taken into a proposal, oldest first.
 
     Reads only the due groups (a partial index holds just those). The language is
-    the group's own, else its site's default.
+    the group's own, else its site's default. With `computed_before`, a group whose
+    proposal was computed since then waits for a later round.
     """
     query = (
         select(
@@ -111,6 +114,10 @@ def due_groups(session: Session, limit: int) -> list[DueGroup]:
         .order_by(ErrorGroup.id)
         .limit(limit)
     )
+    if computed_before is not None:
+        query = query.outerjoin(GroupProposal, GroupProposal.group_id == ErrorGroup.id).where(
+            or_(GroupProposal.group_id.is_(None), GroupProposal.computed_at < computed_before)
+        )
     return [
         DueGroup(
             row.id,

@@ -16,7 +16,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -38,6 +38,10 @@ from corrigo.store.proposals import (
 log = logging.getLogger(__name__)
 # Groups handled per round; one round holds the spelling thread for its duration.
 BATCH = 20
+# While it runs, a group is proposed again at most this often. A misprint on a front
+# page draws reports, some with a suggestion, faster than its proposal (which reads all
+# of them) can be recomputed: back to back, that kept the proposer busy for good.
+SPACING = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +65,10 @@ class Proposer:
         self._sessions = make_sessionmaker(engine)
         self._clock = clock
 
-    def step(self) -> int:
+    def step(self, spacing: timedelta = timedelta(0)) -> int:
         """One round: read the due groups' facts, consult the dictionaries, save; returns how many.
+
+        With `spacing`, a group proposed for less than that long waits for a later round.
 
         Each proposal is stamped with the time before its facts were read; a
         suggestion stored meanwhile leaves its group due for the next round.
@@ -71,8 +77,9 @@ class Proposer:
             if not mine:  # another process is computing them
                 return 0
             started = self._clock()
+            before = started - spacing if spacing else None
             with self._sessions() as session:
-                inputs = self._gather(session, due_groups(session, BATCH))
+                inputs = self._gather(session, due_groups(session, BATCH, before))
             results = [(item.group, _compute(item)) for item in inputs]
             if results:
                 with self._sessions.begin() as session:
@@ -110,7 +117,7 @@ class Proposer:
         """Work until `stop` is set, looking for due groups every `poll` seconds when idle."""
         while not stop.is_set():
             try:
-                busy = await on_spelling_thread(self.step)
+                busy = await on_spelling_thread(self.step, SPACING)
             except Exception:
                 # The database may be restarting; the groups stay due.
                 log.exception("computing proposals failed; retrying")
