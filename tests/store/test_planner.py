@@ -1,5 +1,6 @@
 """Planner statistics: SQLite sampled when the server starts, PostgreSQL's ingest tables
-analysed as soon as they have grown."""
+analysed as soon as they have grown, but not again within a minute unless they have grown
+a lot."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
 from starlette.testclient import TestClient
 
@@ -53,12 +55,15 @@ def test_the_server_samples_statistics_at_start(sqlite_url: str, tmp_path: Path)
     assert {"groups", "reports", "sites"} <= _sampled_tables(sqlite_url)
 
 
-def _store_reports(engine: Engine, count: int) -> None:
-    """`count` reports, each of its own misprint on its own page."""
+def _planner_site(engine: Engine) -> int:
     with make_sessionmaker(engine)() as session:
         site = create_site(session, "Planner News", ["https://news.example"], "en", "plan-key")
         session.commit()
-        site_id = site.id
+        return site.id
+
+
+def _store_reports(engine: Engine, site_id: int, count: int, first: int = 0) -> None:
+    """`count` reports from number `first` on, each of its own misprint on its own page."""
     now = datetime.now(UTC)
     jobs = [
         ReportJob(
@@ -74,7 +79,7 @@ def _store_reports(engine: Engine, count: int) -> None:
             "r" * 32,
             now,
         )
-        for i in range(count)
+        for i in range(first, first + count)
     ]
     with engine.begin() as conn:
         store_reports(conn, jobs, 5)
@@ -82,7 +87,7 @@ def _store_reports(engine: Engine, count: int) -> None:
 
 def test_statistics_follow_the_ingest(database_url: str) -> None:
     engine = make_engine(database_url)
-    _store_reports(engine, 800)
+    _store_reports(engine, _planner_site(engine), 800)
     if engine.dialect.name == "sqlite":
         assert refresh_statistics(engine) == ["*"]
         with engine.connect() as conn:
@@ -116,4 +121,56 @@ def test_statistics_follow_the_ingest(database_url: str) -> None:
         ).scalars()
         assert "uq_reports_site_id" in " ".join(plan)
     assert refresh_statistics(engine) == []  # nothing has changed since
+    engine.dispose()
+
+
+def _changes_seen(engine: Engine, table: str) -> int:
+    """`table`'s changes since its last analysis, as PostgreSQL publishes them."""
+    with engine.connect() as conn:
+        return int(
+            conn.execute(
+                text("SELECT n_mod_since_analyze FROM pg_stat_user_tables WHERE relname = :t"),
+                {"t": table},
+            ).scalar_one()
+        )
+
+
+def _wait_for_changes(engine: Engine, table: str, count: int) -> None:
+    """Wait until PostgreSQL publishes `count` changes of `table` (within about a second)."""
+    deadline = time.monotonic() + 10
+    while _changes_seen(engine, table) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _changes_seen(engine, table) == count
+
+
+def test_a_table_just_analysed_waits_unless_it_has_grown_a_lot(database_url: str) -> None:
+    engine = make_engine(database_url)
+    if engine.dialect.name == "sqlite":
+        engine.dispose()
+        pytest.skip("SQLite's statistics are sampled on a schedule, not on changes")
+    site_id = _planner_site(engine)
+    _store_reports(engine, site_id, 1000)
+    deadline = time.monotonic() + 10
+    while "reports" not in refresh_statistics(engine) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _changes_seen(engine, "reports") == 0  # analysed
+
+    # A further tenth and more (600 of 1,600 rows) right after: it waits for the minute.
+    _store_reports(engine, site_id, 600, first=1000)
+    _wait_for_changes(engine, "reports", 600)
+    assert "reports" not in refresh_statistics(engine)
+    assert _changes_seen(engine, "reports") == 600
+    # Grown by more than half since (1,600 of 2,600 rows changed): analysed anyway.
+    _store_reports(engine, site_id, 1000, first=1600)
+    _wait_for_changes(engine, "reports", 1600)
+    assert "reports" in refresh_statistics(engine)
+    assert _changes_seen(engine, "reports") == 0
+
+    # A tenth again (600 of 3,200): waits while the last analysis is recent, and is
+    # analysed once it is as old as the pause.
+    _store_reports(engine, site_id, 600, first=2600)
+    _wait_for_changes(engine, "reports", 600)
+    assert "reports" not in refresh_statistics(engine)
+    assert "reports" in refresh_statistics(engine, reanalyse_after=0.0)
+    assert _changes_seen(engine, "reports") == 0
     engine.dispose()
