@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import time
 from collections.abc import Iterator
-from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
-from corrigo.store.db import WRITER_CACHE_KIB, make_writer_engine, upgrade
-from corrigo.store.writer import checkpoint
-from corrigo.workers.jobs import SQLITE_CHECKPOINT
-from corrigo.workers.scheduler import JobContext, run_jobs, seconds
-from tests.conftest import settings_for
-from tests.workers.receivers import wait_until
+from corrigo.domain.report import decode, validate
+from corrigo.store.admin import create_site
+from corrigo.store.db import (
+    WAL_LIMIT_BYTES,
+    WRITER_CACHE_KIB,
+    make_engine,
+    make_sessionmaker,
+    make_writer_engine,
+    upgrade,
+)
+from corrigo.store.ingest import ReportJob
+from corrigo.store.writer import ReportWriter, checkpoint
 
 PAGE = 4096
 
@@ -28,7 +36,7 @@ def _fill(engine: Engine, rows: int) -> None:
         )
 
 
-def test_writer_connection_has_a_large_cache_and_no_autocheckpoint(tmp_path: Path) -> None:
+def test_writer_connection_has_a_big_cache_no_autocheckpoint_a_log_limit(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'w.db'}"
     upgrade(url)
     engine = make_writer_engine(url)
@@ -36,6 +44,7 @@ def test_writer_connection_has_a_large_cache_and_no_autocheckpoint(tmp_path: Pat
         assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -WRITER_CACHE_KIB
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA journal_size_limit").scalar() == WAL_LIMIT_BYTES
     engine.dispose()
 
 
@@ -69,22 +78,43 @@ def test_a_checkpoint_moves_the_log_into_the_database_file(
     assert (busy, copied) == (0, logged)
 
 
-def test_the_checkpoint_job_checkpoints_on_its_own_and_stops(
-    written: tuple[Path, Engine, int], tmp_path: Path
-) -> None:
-    path, engine, before = written
-    settings = settings_for(tmp_path / "data", f"sqlite:///{path}")
-    ctx = JobContext(settings, engine, writer_engine=engine)
-    assert SQLITE_CHECKPOINT.wanted(ctx)
+def test_the_writer_checkpoints_between_batches_so_its_log_starts_over(tmp_path: Path) -> None:
+    # A checkpoint beside a busy writer never reached the end of the log, which then grew
+    # by every commit (50 MB a second under a flood); between batches it does.
+    path = tmp_path / "w.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    with make_sessionmaker(make_engine(url)).begin() as session:
+        site_id = create_site(session, "News", ["https://news.example"], public_key="news").id
+    engine = make_writer_engine(url)
+    commits: list[int] = []
+    event.listen(engine, "commit", lambda _conn: commits.append(1))
+    writer = ReportWriter(engine, lambda: 3, checkpoint_every=0.02)
 
-    async def scenario() -> None:
-        stop = asyncio.Event()
-        often = replace(SQLITE_CHECKPOINT, every=seconds(0.05), first=seconds(0.05))
-        task = asyncio.create_task(run_jobs([often], ctx, stop))
-        await asyncio.to_thread(
-            wait_until, lambda: path.stat().st_size > before + 1_000 * PAGE, 20, "a checkpoint"
-        )
-        stop.set()
-        await asyncio.wait_for(task, 5)
+    def job(number: int) -> ReportJob:
+        body = {
+            "site": "news",
+            "url": f"https://news.example/{number % 7}",
+            "quote": {"exact": "intergration", "prefix": "The ", "suffix": " of"},
+            "client_id": f"reader-{number:08d}",
+        }
+        report = validate(decode(json.dumps(body).encode()))
+        return ReportJob(site_id, report, "", datetime.now(UTC))
 
-    asyncio.run(scenario())
+    async def one_at_a_time(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        number = 0
+        while time.monotonic() < deadline:
+            await writer.submit(job(number))
+            number += 1
+
+    writer.start()
+    try:
+        asyncio.run(one_at_a_time(1.5))
+        log_size = Path(f"{path}-wal").stat().st_size
+    finally:
+        writer.stop()
+    assert len(commits) > 100
+    # Each commit logs several pages (16 here): without checkpoints the log would hold
+    # them all; started over every 20 ms, it holds about the last 20 ms' worth.
+    assert log_size < len(commits) * PAGE / 2

@@ -107,7 +107,7 @@ def test_a_job_not_wanted_here_never_runs_and_stop_is_prompt(ctx: JobContext) ->
 def test_the_table_names_every_job_once_with_a_place(ctx: JobContext) -> None:
     names = [job.name for job in JOBS]
     assert len(names) == len(set(names))
-    assert {job.name for job in jobs_for("server")} == {"planner-statistics", "sqlite-checkpoint"}
+    assert {job.name for job in jobs_for("server")} == {"planner-statistics"}
     assert {job.name for job in jobs_for("workers")} >= {"retention"}
     for job in JOBS:
         assert job.every(ctx) > 0 and job.first(ctx) >= 0

@@ -78,7 +78,7 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         state.writer.start()
         try:
-            async with server_jobs(settings, state.engine, state.writer.engine):
+            async with server_jobs(settings, state.engine):
                 if settings.workers_in_process:
                     async with background_workers(settings, state.engine):
                         yield

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 WRITER_CACHE_KIB = 64 * 1024
+WAL_LIMIT_BYTES = 64 * 1024 * 1024
 
 
 # A result row of any shape (SQLAlchemy types rows by their columns).
@@ -49,10 +50,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_writer_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # The ingest writer's connection: a page cache that holds the hot index pages
     # (the default 2 MB does not), and no checkpoints inside its commits, where
-    # they would hold up the reports waiting for that commit; see `corrigo.store.writer.checkpoint`.
+    # they would hold up the reports waiting for that commit: the writer checkpoints
+    # between batches (`corrigo.store.writer`). After a burst, the log file is cut back.
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
     cursor.execute("PRAGMA wal_autocheckpoint=0")
+    cursor.execute(f"PRAGMA journal_size_limit={WAL_LIMIT_BYTES}")
     cursor.close()
 
 

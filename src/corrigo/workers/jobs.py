@@ -24,7 +24,6 @@ from corrigo.store.planner import (
     refresh_statistics,
 )
 from corrigo.store.retention import purge_now
-from corrigo.store.writer import CHECKPOINT_SECONDS, checkpoint
 from corrigo.workers.scheduler import Job, JobContext, Place, seconds
 
 RETENTION_SECONDS = 24 * 3600.0
@@ -45,10 +44,6 @@ def _statistics(ctx: JobContext) -> None:
     refresh_statistics(ctx.engine)
 
 
-def _checkpoint(ctx: JobContext) -> None:
-    checkpoint(ctx.writer_engine or ctx.engine)
-
-
 def _purge(ctx: JobContext) -> str:
     result = purge_now(ctx.engine, ctx.settings.report_retention_days)
     return (
@@ -65,14 +60,6 @@ def _schedule_checks(ctx: JobContext) -> None:
 PLANNER_STATISTICS = Job(
     "planner-statistics", "server", every=_statistics_interval, run=_statistics
 )
-SQLITE_CHECKPOINT = Job(
-    "sqlite-checkpoint",
-    "server",
-    every=seconds(CHECKPOINT_SECONDS),
-    first=seconds(CHECKPOINT_SECONDS),
-    run=_checkpoint,
-    wanted=lambda ctx: ctx.is_sqlite,
-)
 RETENTION = Job(
     "retention",
     "workers",
@@ -88,7 +75,7 @@ PAGE_CHECK_SCHEDULE = Job(
     run=_schedule_checks,
 )
 
-JOBS: tuple[Job, ...] = (PLANNER_STATISTICS, SQLITE_CHECKPOINT, RETENTION, PAGE_CHECK_SCHEDULE)
+JOBS: tuple[Job, ...] = (PLANNER_STATISTICS, RETENTION, PAGE_CHECK_SCHEDULE)
 
 
 def jobs_for(place: Place) -> list[Job]:

@@ -124,11 +124,9 @@ def background_workers(
     )
 
 
-def server_jobs(
-    settings: Settings, engine: Engine, writer_engine: Engine
-) -> contextlib.AbstractAsyncContextManager[None]:
+def server_jobs(settings: Settings, engine: Engine) -> contextlib.AbstractAsyncContextManager[None]:
     """Run the server's periodic jobs on a thread of this process for the duration of the block."""
-    ctx = JobContext(settings, engine, writer_engine)
+    ctx = JobContext(settings, engine)
     return _on_thread(
         LoopThread("corrigo-jobs", lambda stop: run_jobs(jobs_for("server"), ctx, stop))
     )

@@ -31,8 +31,6 @@ class JobContext:
 
     settings: Settings
     engine: Engine
-    # The ingest writer's engine (SQLite checkpoints go through it); the server's only.
-    writer_engine: Engine | None = None
 
     @property
     def is_sqlite(self) -> bool:
