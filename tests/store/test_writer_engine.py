@@ -79,8 +79,9 @@ def test_a_checkpoint_moves_the_log_into_the_database_file(
 
 
 def test_the_writer_checkpoints_between_batches_so_its_log_starts_over(tmp_path: Path) -> None:
-    # A checkpoint beside a busy writer never reached the end of the log, which then grew
-    # by every commit (50 MB a second under a flood); between batches it does.
+    # A checkpoint beside a busy writer never reaches the end of the log, which then grew
+    # by every commit (50 MB a second under a flood); past `restart_pages` the writer
+    # copies the rest itself, between batches, and the log starts over.
     path = tmp_path / "w.db"
     url = f"sqlite:///{path}"
     upgrade(url)
@@ -89,7 +90,7 @@ def test_the_writer_checkpoints_between_batches_so_its_log_starts_over(tmp_path:
     engine = make_writer_engine(url)
     commits: list[int] = []
     event.listen(engine, "commit", lambda _conn: commits.append(1))
-    writer = ReportWriter(engine, lambda: 3, checkpoint_every=0.02)
+    writer = ReportWriter(engine, lambda: 3, checkpoint_every=0.02, restart_pages=100)
 
     def job(number: int) -> ReportJob:
         body = {
@@ -115,6 +116,6 @@ def test_the_writer_checkpoints_between_batches_so_its_log_starts_over(tmp_path:
     finally:
         writer.stop()
     assert len(commits) > 100
-    # Each commit logs several pages (16 here): without checkpoints the log would hold
-    # them all; started over every 20 ms, it holds about the last 20 ms' worth.
+    # Each commit logs several pages (16 here): without restarts the log would hold them
+    # all; started over every 100 pages or so, it stays a few hundred pages long.
     assert log_size < len(commits) * PAGE / 2
