@@ -32,7 +32,7 @@ CHECKPOINT_SECONDS = 0.5
 # grew by ~50 MB a second under a steady 1,000 reports/s. So past this many pages the
 # writer copies what is left itself, between batches. Not at every checkpoint: each restart
 # stalls the writer for ~20 ms on a virtual disk (every 0.5 s: p99 20 ms at 1,000 reports/s;
-# every 64 MB, about every 2 s then: 8 ms). Not past 64 MB either: the log file is cut back
+# every 64 MB, about every 2 s then: 8-12 ms). Not past 64 MB either: the log file is cut back
 # to that size when it restarts (`WAL_LIMIT_BYTES`), and cutting a longer one stalled 100 ms.
 RESTART_PAGES = 16_384  # 64 MB of 4 KB pages
 _STOP = object()
@@ -103,7 +103,7 @@ class ReportWriter:
         return self._engine
 
     def start(self) -> None:
-        """Start the writer thread (idempotent)."""
+        """Start the writer thread and, on SQLite, its checkpointer (idempotent)."""
         if self._thread is None:
             self._stopping.clear()
             self._thread = threading.Thread(target=self._run, name="corrigo-writer", daemon=True)
