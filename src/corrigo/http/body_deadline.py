@@ -45,7 +45,6 @@ class BodyDeadline:
             return
         deadline: float | None = None
         complete = False
-        started = False
 
         async def bounded_receive() -> Message:
             nonlocal deadline, complete
@@ -76,17 +75,27 @@ class BodyDeadline:
             complete = _last(message)
             return message
 
-        async def tracked_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        tracked = TrackedSend(send)
         try:
-            await self.app(scope, bounded_receive, tracked_send)
+            await self.app(scope, bounded_receive, tracked)
         except BodyRefused as refused:
-            if started:
+            if tracked.started:
                 raise
             await _refuse(send, refused)
+
+
+class TrackedSend:
+    """An ASGI `send` that remembers whether the response has started (and can no longer
+    be replaced by an error answer)."""
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        """Pass `message` on."""
+        self.started = self.started or message["type"] == "http.response.start"
+        await self.send(message)
 
 
 def _last(message: Message) -> bool:

@@ -12,9 +12,9 @@ failure still answers the API's JSON 500.
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from corrigo.http.body_deadline import BodyRefused
+from corrigo.http.body_deadline import BodyRefused, TrackedSend
 from corrigo.http.errors import internal_error
 
 
@@ -35,19 +35,13 @@ class FastLane:
         ):
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracked_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        tracked = TrackedSend(send)
         try:
-            await self.endpoint(scope, receive, tracked_send)
+            await self.endpoint(scope, receive, tracked)
         except BodyRefused:
             raise  # the body deadline around both lanes answers it
         except Exception:
-            if started:
+            if tracked.started:
                 raise
             # What Starlette's error middleware answers on an /api/ path; the server logs it.
             await internal_error()(scope, receive, send)
